@@ -1,0 +1,5 @@
+//! routeaudit: proves architectural boundaries in controller code.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod lang;
+pub mod span;

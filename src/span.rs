@@ -1,0 +1,115 @@
+//! Source positions: byte offsets to 1-based (line, character column) pairs.
+//!
+//! Every front-end reports positions through [`LineIndex`], so that Go, Rust and text
+//! files agree on what a column is (characters, not bytes; end columns are exclusive).
+
+use serde::Serialize;
+
+/// A region of a file, 1-based. `end_column` is exclusive, as in SARIF.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// Maps byte offsets of one source text to line and character column.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// Number of lines (a trailing newline does not open a new line).
+    pub fn line_count(&self, src: &str) -> usize {
+        if src.ends_with('\n') {
+            self.starts.len() - 1
+        } else {
+            self.starts.len()
+        }
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.min(self.starts.len() - 1)]
+    }
+
+    /// 1-based (line, column) of a byte offset; the column counts characters.
+    pub fn position(&self, src: &str, offset: usize) -> (u32, u32) {
+        let offset = floor_char_boundary(src, offset.min(src.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let col = src[start..offset].chars().count();
+        (line as u32 + 1, col as u32 + 1)
+    }
+
+    /// The span covering bytes `start..end`.
+    pub fn span(&self, src: &str, start: usize, end: usize) -> Span {
+        let (line, column) = self.position(src, start);
+        let (end_line, end_column) = self.position(src, end);
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    /// Text of 0-based `line`, without its line terminator.
+    pub fn line_text<'a>(&self, src: &'a str, line: usize) -> &'a str {
+        let start = self.line_start(line);
+        let end = self
+            .starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(src.len())
+            .max(start);
+        src[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters() {
+        let src = "ab\nçé x\n";
+        let idx = LineIndex::new(src);
+        let x = src.find('x').unwrap();
+        assert_eq!(idx.position(src, x), (2, 4));
+        assert_eq!(idx.position(src, 0), (1, 1));
+        assert_eq!(idx.line_text(src, 1), "çé x");
+        assert_eq!(idx.line_count(src), 2);
+    }
+
+    #[test]
+    fn span_end_is_exclusive() {
+        let src = "func CheckCooldown()";
+        let idx = LineIndex::new(src);
+        let s = idx.span(src, 5, 18);
+        assert_eq!((s.line, s.column, s.end_line, s.end_column), (1, 6, 1, 19));
+    }
+}
