@@ -2,4 +2,5 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod lang;
+pub mod policy;
 pub mod span;

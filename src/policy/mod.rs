@@ -1,0 +1,252 @@
+//! Policies: the validated form of a `routeaudit.toml` (or a builtin pack).
+//!
+//! `parse` reads TOML into these types and collects every problem with its position;
+//! `discover` decides which policy applies to an audited path. Globs and regexes are
+//! compiled here, once, so the engine never sees an invalid one.
+
+pub mod discover;
+pub mod naming;
+pub mod parse;
+
+use globset::GlobSet;
+use regex::Regex;
+use serde::Serialize;
+use std::fmt;
+
+use crate::lang::KindSet;
+
+pub use parse::{PolicyError, load_builtin, load_file, parse_policy};
+
+/// Builtin packs, embedded in the binary: (name, TOML source).
+pub const BUILTINS: &[(&str, &str)] = &[(
+    "pure-executor",
+    include_str!("../../rules/pure-executor.toml"),
+)];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Naming {
+    #[default]
+    Exact,
+    Words,
+}
+
+impl Naming {
+    /// The key a name is compared under.
+    pub fn key(self, name: &str) -> String {
+        match self {
+            Naming::Exact => name.to_string(),
+            Naming::Words => naming::words_key(name),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TestMode {
+    Include,
+    Exclude,
+    #[default]
+    Separate,
+}
+
+/// A compiled list of globs with the patterns kept for display.
+#[derive(Clone, Debug)]
+pub struct Globs {
+    pub patterns: Vec<String>,
+    pub set: GlobSet,
+}
+
+impl Globs {
+    pub fn is_match(&self, rel: &str) -> bool {
+        self.set.is_match(rel)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Scope {
+    /// `None`: every file the walk yields.
+    pub include: Option<Globs>,
+    pub exclude: Option<Globs>,
+    pub tests: TestMode,
+}
+
+impl Scope {
+    pub fn contains(&self, rel: &str) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(rel))
+            && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+    }
+}
+
+/// Where a rule was written: `routeaudit.toml:12:1` or `builtin:pure-executor:30:1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// A name or a regex over whole names, as listed in `symbols`/`patterns`/`from`/`to`.
+#[derive(Clone, Debug)]
+pub enum NamePat {
+    Name(String),
+    Regex(Regex),
+}
+
+impl NamePat {
+    pub fn display(&self) -> String {
+        match self {
+            NamePat::Name(n) => n.clone(),
+            NamePat::Regex(r) => r.as_str().to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum RuleKind {
+    ForbidSymbol {
+        symbols: Vec<String>,
+        patterns: Vec<Regex>,
+        kinds: KindSet,
+    },
+    ForbidFile {
+        files: Globs,
+    },
+    ForbidPattern {
+        regex: Regex,
+        kinds: KindSet,
+    },
+    RequireSymbol {
+        symbols: Vec<String>,
+        kinds: KindSet,
+    },
+    ForbidReach {
+        from: Vec<NamePat>,
+        to: Vec<NamePat>,
+        max_depth: Option<usize>,
+    },
+}
+
+impl RuleKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            RuleKind::ForbidSymbol { .. } => "forbid-symbol",
+            RuleKind::ForbidFile { .. } => "forbid-file",
+            RuleKind::ForbidPattern { .. } => "forbid-pattern",
+            RuleKind::RequireSymbol { .. } => "require-symbol",
+            RuleKind::ForbidReach { .. } => "forbid-reach",
+        }
+    }
+}
+
+pub const RULE_KINDS: &[&str] = &[
+    "forbid-symbol",
+    "forbid-file",
+    "forbid-pattern",
+    "require-symbol",
+    "forbid-reach",
+];
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub kind: RuleKind,
+    pub severity: Severity,
+    pub message: String,
+    pub owner: Option<String>,
+    pub description: Option<String>,
+    pub include: Option<Globs>,
+    pub exclude: Option<Globs>,
+    pub origin: Origin,
+}
+
+impl Rule {
+    /// Whether a file (already in the policy scope) is in this rule's narrowed scope.
+    pub fn applies_to(&self, rel: &str) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(rel))
+            && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+    }
+
+    /// Every name listed in `symbols` (for prefilters and the document).
+    pub fn listed_symbols(&self) -> &[String] {
+        match &self.kind {
+            RuleKind::ForbidSymbol { symbols, .. } | RuleKind::RequireSymbol { symbols, .. } => {
+                symbols
+            }
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct EvidenceRule {
+    pub id: String,
+    pub regex: Regex,
+    pub kinds: KindSet,
+    pub include: Option<Globs>,
+    pub exclude: Option<Globs>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Handoff {
+    pub title: String,
+    pub items: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// `builtin:pure-executor` or the policy file's path as given.
+    pub source: String,
+    pub naming: Naming,
+    pub scope: Scope,
+    pub rules: Vec<Rule>,
+    pub evidence: Vec<EvidenceRule>,
+    pub handoff: Option<Handoff>,
+}
+
+impl Policy {
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
