@@ -19,8 +19,7 @@ pub fn words_key(name: &str) -> String {
         if c.is_uppercase() && i > 0 && !out.is_empty() && !out.ends_with('_') {
             let prev = chars[i - 1];
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower)
-            {
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
                 out.push('_');
             }
         }
@@ -38,11 +37,24 @@ mod tests {
 
     #[test]
     fn one_key_for_every_spelling() {
-        for n in ["CheckCooldown", "checkCooldown", "check_cooldown", "CHECK_COOLDOWN", "Check_Cooldown", "_check_cooldown"] {
+        for n in [
+            "CheckCooldown",
+            "checkCooldown",
+            "check_cooldown",
+            "CHECK_COOLDOWN",
+            "Check_Cooldown",
+            "_check_cooldown",
+        ] {
             assert_eq!(words_key(n), "check_cooldown", "{n}");
         }
-        assert_eq!(words_key("FindMostRecentTerminalWFE"), "find_most_recent_terminal_wfe");
-        assert_eq!(words_key("find_most_recent_terminal_wfe"), "find_most_recent_terminal_wfe");
+        assert_eq!(
+            words_key("FindMostRecentTerminalWFE"),
+            "find_most_recent_terminal_wfe"
+        );
+        assert_eq!(
+            words_key("find_most_recent_terminal_wfe"),
+            "find_most_recent_terminal_wfe"
+        );
         assert_eq!(words_key("WFEStatus"), "wfe_status");
         assert_eq!(words_key("v1CompatStubs"), "v1_compat_stubs");
         assert_eq!(words_key("HTTPServer2"), "http_server2");

@@ -213,7 +213,12 @@ fn read_layer(
     if !parse_errors.is_empty() {
         for e in parse_errors {
             let span = e.span().unwrap_or(0..0);
-            r.err(span, None, None, format!("invalid TOML: {}", e.message().trim()));
+            r.err(
+                span,
+                None,
+                None,
+                format!("invalid TOML: {}", e.message().trim()),
+            );
         }
         return Err(r.errors);
     }
@@ -301,7 +306,9 @@ fn read_layer(
     {
         r.check_keys(t, SCOPE_KEYS, None, None, "[scope]");
         let defaults = default_scope();
-        let tests = match get(t, "tests").and_then(|v| r.string(v, "tests", None).map(|s| (s, v.span()))) {
+        let tests = match get(t, "tests")
+            .and_then(|v| r.string(v, "tests", None).map(|s| (s, v.span())))
+        {
             None => TestMode::Separate,
             Some((s, span)) => match s.as_str() {
                 "include" => TestMode::Include,
@@ -447,7 +454,10 @@ impl<'a> Reader<'a> {
                 .find(|kk| kind_keys(kk).contains(&key) && Some(**kk) != kind);
             let msg = match (kind, other) {
                 (Some(kind), Some(_)) => format!("does not apply to rules of kind `{kind}`"),
-                _ => format!("unknown key in {ctx} (expected one of: {})", allowed.join(", ")),
+                _ => format!(
+                    "unknown key in {ctx} (expected one of: {})",
+                    allowed.join(", ")
+                ),
             };
             self.err(k.span(), rule, Some(key), msg);
         }
@@ -591,23 +601,29 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn regex(&mut self, s: &str, span: Range<usize>, key: &str, rule: Option<&str>) -> Option<Regex> {
+    fn regex(
+        &mut self,
+        s: &str,
+        span: Range<usize>,
+        key: &str,
+        rule: Option<&str>,
+    ) -> Option<Regex> {
         match Regex::new(s) {
             Ok(r) => Some(r),
             Err(e) => {
                 let msg = e.to_string().replace('\n', "\n    ");
-                self.err(span, rule, Some(key), format!("invalid regex `{s}`:\n    {msg}"));
+                self.err(
+                    span,
+                    rule,
+                    Some(key),
+                    format!("invalid regex `{s}`:\n    {msg}"),
+                );
                 None
             }
         }
     }
 
-    fn kinds(
-        &mut self,
-        t: &DeTable,
-        rule: Option<&str>,
-        default: &str,
-    ) -> KindSet {
+    fn kinds(&mut self, t: &DeTable, rule: Option<&str>, default: &str) -> KindSet {
         let Some(v) = get(t, "in") else {
             return KindSet::from_name(default).unwrap_or_default();
         };
@@ -626,7 +642,12 @@ impl<'a> Reader<'a> {
             }
         }
         if set.is_empty() {
-            self.err(v.span(), rule, Some("in"), "the list of occurrence kinds is empty".into());
+            self.err(
+                v.span(),
+                rule,
+                Some("in"),
+                "the list of occurrence kinds is empty".into(),
+            );
         }
         set
     }
@@ -637,7 +658,11 @@ impl<'a> Reader<'a> {
         let id = match get(t, "id") {
             Some(v) => {
                 let id = self.string(v, "id", None)?;
-                if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                if id.is_empty()
+                    || !id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                {
                     self.err(
                         v.span(),
                         Some(&id),
@@ -646,12 +671,22 @@ impl<'a> Reader<'a> {
                     );
                 }
                 if !ids.insert(id.clone()) {
-                    self.err(v.span(), Some(&id), Some("id"), format!("duplicate rule id `{id}`"));
+                    self.err(
+                        v.span(),
+                        Some(&id),
+                        Some("id"),
+                        format!("duplicate rule id `{id}`"),
+                    );
                 }
                 id
             }
             None => {
-                self.err(item.span(), None, Some("id"), "missing key `id` in [[rule]]".into());
+                self.err(
+                    item.span(),
+                    None,
+                    Some("id"),
+                    "missing key `id` in [[rule]]".into(),
+                );
                 return None;
             }
         };
@@ -659,7 +694,15 @@ impl<'a> Reader<'a> {
         let kind_v = match get(t, "kind") {
             Some(v) => v,
             None => {
-                self.err(item.span(), rid, Some("kind"), format!("missing key `kind` (expected one of: {})", RULE_KINDS.join(", ")));
+                self.err(
+                    item.span(),
+                    rid,
+                    Some("kind"),
+                    format!(
+                        "missing key `kind` (expected one of: {})",
+                        RULE_KINDS.join(", ")
+                    ),
+                );
                 return None;
             }
         };
@@ -669,7 +712,10 @@ impl<'a> Reader<'a> {
                 kind_v.span(),
                 rid,
                 Some("kind"),
-                format!("unknown rule kind `{kind_s}` (expected one of: {})", RULE_KINDS.join(", ")),
+                format!(
+                    "unknown rule kind `{kind_s}` (expected one of: {})",
+                    RULE_KINDS.join(", ")
+                ),
             );
             return None;
         }
@@ -685,7 +731,14 @@ impl<'a> Reader<'a> {
             Some(v) => {
                 let s = self.string(v, "severity", rid).unwrap_or_default();
                 Severity::parse(&s).unwrap_or_else(|| {
-                    self.err(v.span(), rid, Some("severity"), format!("unknown severity `{s}` (expected \"error\", \"warning\" or \"info\")"));
+                    self.err(
+                        v.span(),
+                        rid,
+                        Some("severity"),
+                        format!(
+                            "unknown severity `{s}` (expected \"error\", \"warning\" or \"info\")"
+                        ),
+                    );
                     Severity::Error
                 })
             }
@@ -706,7 +759,13 @@ impl<'a> Reader<'a> {
                     .filter_map(|(p, span)| self.regex(&p, span, "patterns", rid))
                     .collect();
                 if symbols.is_empty() && get(t, "patterns").is_none() {
-                    self.err(item.span(), rid, Some("symbols"), "a forbid-symbol rule needs a non-empty `symbols` list or `patterns`".into());
+                    self.err(
+                        item.span(),
+                        rid,
+                        Some("symbols"),
+                        "a forbid-symbol rule needs a non-empty `symbols` list or `patterns`"
+                            .into(),
+                    );
                 }
                 RuleKind::ForbidSymbol {
                     symbols,
@@ -717,7 +776,12 @@ impl<'a> Reader<'a> {
             "require-symbol" => {
                 let symbols = self.names(t, "symbols", rid);
                 if symbols.is_empty() {
-                    self.err(item.span(), rid, Some("symbols"), "a require-symbol rule needs a non-empty `symbols` list".into());
+                    self.err(
+                        item.span(),
+                        rid,
+                        Some("symbols"),
+                        "a require-symbol rule needs a non-empty `symbols` list".into(),
+                    );
                 }
                 RuleKind::RequireSymbol {
                     symbols,
@@ -729,12 +793,22 @@ impl<'a> Reader<'a> {
                     Some(v) => {
                         let g = self.globs(v, "files", rid);
                         if g.as_ref().is_some_and(|g| g.patterns.is_empty()) {
-                            self.err(v.span(), rid, Some("files"), "the list of file globs is empty".into());
+                            self.err(
+                                v.span(),
+                                rid,
+                                Some("files"),
+                                "the list of file globs is empty".into(),
+                            );
                         }
                         g
                     }
                     None => {
-                        self.err(item.span(), rid, Some("files"), "a forbid-file rule needs `files`".into());
+                        self.err(
+                            item.span(),
+                            rid,
+                            Some("files"),
+                            "a forbid-file rule needs `files`".into(),
+                        );
                         None
                     }
                 };
@@ -746,17 +820,31 @@ impl<'a> Reader<'a> {
                         let s = self.string(v, "regex", rid)?;
                         let re = self.regex(&s, v.span(), "regex", rid);
                         if re.as_ref().is_some_and(|re| re.is_match("")) {
-                            self.err(v.span(), rid, Some("regex"), "the regex matches the empty string, so it would match every line".into());
+                            self.err(
+                                v.span(),
+                                rid,
+                                Some("regex"),
+                                "the regex matches the empty string, so it would match every line"
+                                    .into(),
+                            );
                         }
                         re
                     }
                     None => {
-                        self.err(item.span(), rid, Some("regex"), "a forbid-pattern rule needs `regex`".into());
+                        self.err(
+                            item.span(),
+                            rid,
+                            Some("regex"),
+                            "a forbid-pattern rule needs `regex`".into(),
+                        );
                         None
                     }
                 };
                 let kinds = self.kinds(t, rid, "code");
-                RuleKind::ForbidPattern { regex: regex?, kinds }
+                RuleKind::ForbidPattern {
+                    regex: regex?,
+                    kinds,
+                }
             }
             "forbid-reach" => {
                 let from = self.name_pats(t, "from", rid);
@@ -765,10 +853,21 @@ impl<'a> Reader<'a> {
                     to.push(NamePat::Name(n));
                 }
                 if from.is_empty() {
-                    self.err(item.span(), rid, Some("from"), "a forbid-reach rule needs a non-empty `from` list of entry functions".into());
+                    self.err(
+                        item.span(),
+                        rid,
+                        Some("from"),
+                        "a forbid-reach rule needs a non-empty `from` list of entry functions"
+                            .into(),
+                    );
                 }
                 if to.is_empty() {
-                    self.err(item.span(), rid, Some("to"), "a forbid-reach rule needs `to` regexes or `symbols`".into());
+                    self.err(
+                        item.span(),
+                        rid,
+                        Some("to"),
+                        "a forbid-reach rule needs `to` regexes or `symbols`".into(),
+                    );
                 }
                 let max_depth = match get(t, "max-depth") {
                     None => None,
@@ -776,17 +875,31 @@ impl<'a> Reader<'a> {
                         DeValue::Integer(i) => match i.as_str().parse::<usize>() {
                             Ok(n) if n > 0 => Some(n),
                             _ => {
-                                self.err(v.span(), rid, Some("max-depth"), "expected a positive integer".into());
+                                self.err(
+                                    v.span(),
+                                    rid,
+                                    Some("max-depth"),
+                                    "expected a positive integer".into(),
+                                );
                                 None
                             }
                         },
                         other => {
-                            self.err(v.span(), rid, Some("max-depth"), format!("expected a positive integer, found {}", type_name(other)));
+                            self.err(
+                                v.span(),
+                                rid,
+                                Some("max-depth"),
+                                format!("expected a positive integer, found {}", type_name(other)),
+                            );
                             None
                         }
                     },
                 };
-                RuleKind::ForbidReach { from, to, max_depth }
+                RuleKind::ForbidReach {
+                    from,
+                    to,
+                    max_depth,
+                }
             }
             _ => unreachable!("kind checked against RULE_KINDS above"),
         };
@@ -815,13 +928,20 @@ impl<'a> Reader<'a> {
 
     /// `symbols`: identifiers only (a regex belongs in `patterns`).
     fn names(&mut self, t: &DeTable, key: &str, rule: Option<&str>) -> Vec<String> {
-        let Some(v) = get(t, key) else { return Vec::new() };
+        let Some(v) = get(t, key) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (s, span) in self.string_list(v, key, rule).unwrap_or_default() {
             if is_identifier(&s) {
                 out.push(s);
             } else {
-                self.err(span, rule, Some(key), format!("`{s}` is not an identifier (use `patterns` or `to` for regexes)"));
+                self.err(
+                    span,
+                    rule,
+                    Some(key),
+                    format!("`{s}` is not an identifier (use `patterns` or `to` for regexes)"),
+                );
             }
         }
         out
@@ -829,7 +949,9 @@ impl<'a> Reader<'a> {
 
     /// `from`/`to`: identifiers are names, anything else is a regex.
     fn name_pats(&mut self, t: &DeTable, key: &str, rule: Option<&str>) -> Vec<NamePat> {
-        let Some(v) = get(t, key) else { return Vec::new() };
+        let Some(v) = get(t, key) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (s, span) in self.string_list(v, key, rule).unwrap_or_default() {
             if is_identifier(&s) {
@@ -841,19 +963,33 @@ impl<'a> Reader<'a> {
         out
     }
 
-    fn evidence(&mut self, item: &Spanned<DeValue>, ids: &mut HashSet<String>) -> Option<EvidenceRule> {
+    fn evidence(
+        &mut self,
+        item: &Spanned<DeValue>,
+        ids: &mut HashSet<String>,
+    ) -> Option<EvidenceRule> {
         let t = self.table(item, "evidence", None)?;
         let origin = self.origin(item.span());
         let id = match get(t, "id") {
             Some(v) => self.string(v, "id", None)?,
             None => {
-                self.err(item.span(), None, Some("id"), "missing key `id` in [[evidence]]".into());
+                self.err(
+                    item.span(),
+                    None,
+                    Some("id"),
+                    "missing key `id` in [[evidence]]".into(),
+                );
                 return None;
             }
         };
         let rid = Some(id.as_str());
         if !ids.insert(id.clone()) {
-            self.err(item.span(), rid, Some("id"), format!("duplicate evidence id `{id}`"));
+            self.err(
+                item.span(),
+                rid,
+                Some("id"),
+                format!("duplicate evidence id `{id}`"),
+            );
         }
         self.check_keys(t, EVIDENCE_KEYS, rid, None, "[[evidence]]");
         let regex = match get(t, "regex") {
@@ -862,7 +998,12 @@ impl<'a> Reader<'a> {
                 self.regex(&s, v.span(), "regex", rid)
             }
             None => {
-                self.err(item.span(), rid, Some("regex"), "an evidence entry needs `regex`".into());
+                self.err(
+                    item.span(),
+                    rid,
+                    Some("regex"),
+                    "an evidence entry needs `regex`".into(),
+                );
                 None
             }
         };
@@ -924,7 +1065,11 @@ mod tests {
         let e = errors(src);
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(e[0].starts_with("p.toml:4:1: rule `r1`: key `symbls`: unknown key in [[rule]] (expected one of: id, kind,"), "{}", e[0]);
-        assert!(e[1].contains("needs a non-empty `symbols` list"), "{}", e[1]);
+        assert!(
+            e[1].contains("needs a non-empty `symbols` list"),
+            "{}",
+            e[1]
+        );
     }
 
     #[test]
@@ -965,9 +1110,16 @@ in = ["codes"]
             "p.toml:23:7: rule `d`: key `in`: unknown occurrence kind `codes`",
         ];
         for w in want {
-            assert!(e.iter().any(|x| x.starts_with(w)), "missing {w:?} in {e:#?}");
+            assert!(
+                e.iter().any(|x| x.starts_with(w)),
+                "missing {w:?} in {e:#?}"
+            );
         }
-        assert!(e.iter().any(|x| x.contains("rule `d`: key `symbols`: a forbid-symbol rule needs")), "{e:#?}");
+        assert!(
+            e.iter()
+                .any(|x| x.contains("rule `d`: key `symbols`: a forbid-symbol rule needs")),
+            "{e:#?}"
+        );
     }
 
     #[test]
@@ -979,9 +1131,20 @@ in = ["codes"]
 
     #[test]
     fn wrong_types_are_reported() {
-        let e = errors("[policy]\nname = 3\n[[rule]]\nid = \"x\"\nkind = \"forbid-symbol\"\nsymbols = [1]\n");
-        assert!(e.iter().any(|x| x.starts_with("p.toml:2:8: key `name`: expected a string, found an integer")), "{e:?}");
-        assert!(e.iter().any(|x| x.starts_with("p.toml:6:12: rule `x`: key `symbols`: expected a string")), "{e:?}");
+        let e = errors(
+            "[policy]\nname = 3\n[[rule]]\nid = \"x\"\nkind = \"forbid-symbol\"\nsymbols = [1]\n",
+        );
+        assert!(
+            e.iter()
+                .any(|x| x
+                    .starts_with("p.toml:2:8: key `name`: expected a string, found an integer")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|x| x.starts_with("p.toml:6:12: rule `x`: key `symbols`: expected a string")),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -1009,15 +1172,26 @@ files = ["legacy.go"]
         assert_eq!(r.listed_symbols(), ["CheckCooldown"]);
         assert_eq!(r.origin.file, "p.toml");
         let extra = p.rule("extra").unwrap();
-        let RuleKind::ForbidFile { files } = &extra.kind else { panic!() };
-        assert!(files.is_match("a/b/legacy.go"), "a bare name matches in any directory");
-        assert_eq!(p.rule("no-compat-stubs").unwrap().origin.file, "builtin:pure-executor");
+        let RuleKind::ForbidFile { files } = &extra.kind else {
+            panic!()
+        };
+        assert!(
+            files.is_match("a/b/legacy.go"),
+            "a bare name matches in any directory"
+        );
+        assert_eq!(
+            p.rule("no-compat-stubs").unwrap().origin.file,
+            "builtin:pure-executor"
+        );
     }
 
     #[test]
     fn extends_unknown_builtin() {
         let e = errors("extends = [\"builtin:nope\"]\n");
-        assert!(e[0].starts_with("p.toml:1:12: key `extends`: no builtin policy named `nope`"), "{e:?}");
+        assert!(
+            e[0].starts_with("p.toml:1:12: key `extends`: no builtin policy named `nope`"),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -1035,7 +1209,14 @@ files = ["legacy.go"]
     fn reach_rule_parses_names_and_regexes() {
         let src = "[[rule]]\nid = \"r\"\nkind = \"forbid-reach\"\nfrom = [\"reconcilePending\", \"^reconcile.*\"]\nto = ['(?i)cooldown']\nsymbols = [\"MarkSkipped\"]\nmax-depth = 4\n";
         let p = parse_policy(src, "p.toml", None).unwrap();
-        let RuleKind::ForbidReach { from, to, max_depth } = &p.rules[0].kind else { panic!() };
+        let RuleKind::ForbidReach {
+            from,
+            to,
+            max_depth,
+        } = &p.rules[0].kind
+        else {
+            panic!()
+        };
         assert!(matches!(&from[0], NamePat::Name(n) if n == "reconcilePending"));
         assert!(matches!(&from[1], NamePat::Regex(_)));
         assert_eq!(to.len(), 2);

@@ -1,0 +1,308 @@
+//! The result of an audit: what every renderer reads and what `--format json` prints.
+//!
+//! Owns the schema (schema_version 1, see DESIGN.md) and the ordering rules: every list is
+//! sorted by (file, line, column, rule) before anything is rendered. Nothing here reads files
+//! or evaluates rules.
+
+use serde::Serialize;
+
+use crate::lang::{FnKind, OccKind};
+use crate::policy::{Handoff, Severity, TestMode};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Audit {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub policy: PolicyInfo,
+    pub verdict: Verdict,
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+    pub mentions: Vec<Mention>,
+    pub required: Vec<Required>,
+    pub evidence: Vec<EvidenceHit>,
+    pub skipped: Vec<Skipped>,
+    /// Problems that do not change the verdict (syntax errors read from a partial tree,
+    /// reach entries that match no function, unused suppressions).
+    pub warnings: Vec<Warning>,
+    /// Problems that make the verdict untrustworthy (unreadable files): exit code 2.
+    pub errors: Vec<FileError>,
+    pub rules: Vec<RuleInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tests: Option<TestResults>,
+    /// Every function and method in scope (the document's inventory; `symbols`).
+    #[serde(skip)]
+    pub functions: Vec<FunctionInfo>,
+    #[serde(skip)]
+    pub context: Context,
+}
+
+/// Facts about the run that only the document shows.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// The audited root as the user named it.
+    pub root: String,
+    /// The scope's include/exclude globs and test mode, for the document.
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub tests_mode: Option<TestMode>,
+    pub handoff: Option<Handoff>,
+    pub policy_description: String,
+    /// The command that reproduces the document.
+    pub command: String,
+    pub git: Option<GitInfo>,
+    /// The `--fail-on` threshold.
+    pub fail_on: Option<Severity>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct GitInfo {
+    pub commit: String,
+    pub dirty: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+impl Default for Tool {
+    fn default() -> Self {
+        Tool {
+            name: "routeaudit".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PolicyInfo {
+    pub name: String,
+    pub title: String,
+    pub source: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    /// Something in scope could not be read: the verdict cannot be trusted.
+    Error,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub files_scanned: usize,
+    /// Failing findings by severity (not test code under `tests = "separate"`, not
+    /// suppressed, not baselined).
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub mentions: usize,
+    /// Findings in test code listed apart under `tests = "separate"`.
+    pub test_findings: usize,
+    pub suppressed: usize,
+    pub baselined: usize,
+    pub files_skipped: usize,
+    pub files_parsed: usize,
+}
+
+/// One call-path hop of a reachability finding.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Hop {
+    pub function: String,
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub rule_kind: String,
+    pub severity: Severity,
+    /// `None` only for a required symbol that is missing everywhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<u32>,
+    /// The text as written in the source (`check_cooldown`, or the matched pattern text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol: Option<String>,
+    /// The policy entry it matched (`CheckCooldown`, a regex, a glob).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<OccKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_function: Option<String>,
+    pub test: bool,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    pub chain: Vec<Hop>,
+    pub suppressed: bool,
+    pub baselined: bool,
+    /// Stable across line shifts: rule, file, symbol, occurrence, enclosing function and the
+    /// normalized source line (never the line number).
+    pub fingerprint: String,
+    /// The source line of the finding, for excerpts.
+    #[serde(skip)]
+    pub source_line: String,
+}
+
+impl Finding {
+    /// Whether this finding counts towards the verdict.
+    pub fn counts(&self, tests: TestMode) -> bool {
+        !self.suppressed && !self.baselined && !(self.test && tests == TestMode::Separate)
+    }
+
+    pub fn location(&self) -> String {
+        match (&self.file, self.line, self.column) {
+            (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}"),
+            (Some(f), Some(l), None) => format!("{f}:{l}"),
+            (Some(f), _, _) => f.clone(),
+            _ => "(not found in scope)".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Mention {
+    pub rule: String,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub symbol: String,
+    pub matched: String,
+    pub occurrence: OccKind,
+    pub test: bool,
+    #[serde(skip)]
+    pub source_line: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Required {
+    pub rule: String,
+    pub symbol: String,
+    pub found: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<OccKind>,
+    /// The name as declared (`reconcile_pending` for `reconcilePending` under words naming).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EvidenceHit {
+    pub rule: String,
+    pub file: String,
+    pub line: u32,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    pub file: String,
+    /// `binary`, `too-large`.
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileError {
+    pub file: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleInfo {
+    pub id: String,
+    pub kind: String,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where the rule is written (`routeaudit.toml:12:1`).
+    pub origin: String,
+    /// Symbols, globs, regexes the rule lists, for the document.
+    pub targets: Vec<String>,
+    /// Findings of this rule that count towards the verdict.
+    pub findings: usize,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FunctionInfo {
+    pub file: String,
+    pub line: u32,
+    pub end_line: u32,
+    pub name: String,
+    pub kind: FnKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receiver: Option<String>,
+    pub test: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct TestResults {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub failures: Vec<String>,
+    pub routing_related: Vec<String>,
+    /// The files read (`--test-results`).
+    pub sources: Vec<String>,
+}
+
+impl Audit {
+    /// Sorts every list into the published order. Renderers rely on it.
+    pub fn sort(&mut self) {
+        let key = |f: &Finding| {
+            (
+                f.file.clone().unwrap_or_default(),
+                f.line.unwrap_or(0),
+                f.column.unwrap_or(0),
+                f.rule.clone(),
+                f.symbol.clone(),
+            )
+        };
+        self.findings.sort_by_key(key);
+        self.mentions.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.rule).cmp(&(&b.file, b.line, b.column, &b.rule))
+        });
+        self.required.sort_by(|a, b| {
+            (&a.file, a.line, &a.rule, &a.symbol).cmp(&(&b.file, b.line, &b.rule, &b.symbol))
+        });
+        self.evidence
+            .sort_by(|a, b| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)));
+        self.skipped.sort();
+        self.warnings.sort();
+        self.errors.sort();
+        self.functions.sort();
+    }
+}

@@ -1,0 +1,1 @@
+//! Renderers: one [`Audit`](crate::audit::Audit) in, one output format out.
