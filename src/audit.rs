@@ -162,7 +162,7 @@ pub struct Finding {
 impl Finding {
     /// Whether this finding counts towards the verdict.
     pub fn counts(&self, tests: TestMode) -> bool {
-        !self.suppressed && !self.baselined && !(self.test && tests == TestMode::Separate)
+        !(self.suppressed || self.baselined || (self.test && tests == TestMode::Separate))
     }
 
     pub fn location(&self) -> String {

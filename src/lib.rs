@@ -1,8 +1,306 @@
-//! routeaudit: proves architectural boundaries in controller code.
+//! routeaudit: proves that an architectural boundary holds in a Go or Rust controller tree.
+//!
+//! `run` is the whole program behind `main`: it turns parsed arguments into an audit,
+//! renders it and returns the exit code. Modules: `policy` (TOML -> rules), `walk` (files),
+//! `lang` (front-ends), `engine` (rules -> findings), `pipeline` (stages), `report`
+//! (renderers), `audit` (the schema between them).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod audit;
+pub mod cli;
+pub mod engine;
 pub mod lang;
+pub mod pipeline;
 pub mod policy;
 pub mod report;
 pub mod span;
+pub mod walk;
+
+use anyhow::{Context as _, Result, bail};
+use clap::CommandFactory;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use audit::Audit;
+use cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, Format, PolicyCommand, ScanArgs};
+use engine::Needs;
+use pipeline::{PolicyErrors, Request};
+use policy::Severity;
+
+/// Exit codes (DESIGN.md).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_VIOLATIONS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs one command. `out` is standard output, `err` standard error.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    match cli.command {
+        Command::Check(args) => check(args, out, err),
+        Command::Report(args) => report_cmd(args, out, err),
+        Command::Symbols(args) => symbols(args, out, err),
+        Command::Baseline(_) => bail!("`routeaudit baseline` is not available in this build"),
+        Command::Policy(cmd) => policy_cmd(cmd, out, err),
+        Command::Init(_) => bail!("`routeaudit init` is not available in this build"),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "routeaudit", out);
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(out)?;
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+fn request(scan: &ScanArgs, needs: Needs, fail_on: Option<Severity>) -> Request {
+    Request {
+        paths: scan.paths.clone(),
+        policy: scan.policy.clone(),
+        walk: walk::WalkOptions {
+            no_ignore: scan.no_ignore,
+            hidden: scan.hidden,
+            follow_links: !scan.no_follow,
+            max_filesize: scan.max_filesize,
+            threads: scan.threads,
+        },
+        needs,
+        fail_on,
+    }
+}
+
+fn fail_on(f: FailOn) -> Option<Severity> {
+    match f {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    }
+}
+
+/// Prints policy errors and returns exit code 2, or passes the audit on.
+fn audit_or_report(req: &Request, err: &mut dyn Write) -> Result<Option<(Audit, policy::Policy)>> {
+    match pipeline::run_audit(req) {
+        Ok(x) => Ok(Some(x)),
+        Err(PolicyErrors(es)) => {
+            for e in &es {
+                writeln!(err, "error: {e}")?;
+            }
+            writeln!(
+                err,
+                "error: the policy has {} problem{}; nothing was audited",
+                es.len(),
+                if es.len() == 1 { "" } else { "s" }
+            )?;
+            Ok(None)
+        }
+    }
+}
+
+/// The command line that reproduces this run, for the document.
+fn reproduce(sub: &str, scan: &ScanArgs, extra: &[String]) -> String {
+    let mut parts = vec!["routeaudit".to_string(), sub.to_string()];
+    for p in &scan.paths {
+        parts.push(shell_word(&p.to_string_lossy()));
+    }
+    if let Some(p) = &scan.policy {
+        parts.push(format!("--policy {}", shell_word(&p.to_string_lossy())));
+    }
+    for t in &scan.test_results {
+        parts.push(format!(
+            "--test-results {}",
+            shell_word(&t.to_string_lossy())
+        ));
+    }
+    parts.extend(extra.iter().cloned());
+    parts.join(" ")
+}
+
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@+".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+fn use_color(choice: ColorChoice, to_file: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            !to_file
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn render(audit: &Audit, format: Format, color: bool, out: &mut dyn Write) -> Result<()> {
+    match format {
+        Format::Human => report::human::render(audit, out, &report::human::Style { color })?,
+        Format::Json => report::json::render(audit, out)?,
+        other => bail!("--format {other:?} is not available in this build"),
+    }
+    Ok(())
+}
+
+fn exit_code(audit: &Audit) -> u8 {
+    match audit.verdict {
+        audit::Verdict::Error => EXIT_ERROR,
+        audit::Verdict::Fail => EXIT_VIOLATIONS,
+        audit::Verdict::Pass => EXIT_OK,
+    }
+}
+
+fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    let needs = Needs {
+        inventory: args.format == Format::Markdown || args.markdown_output.is_some(),
+    };
+    let req = request(&args.scan, needs, fail_on(args.fail_on));
+    let Some((mut audit, _policy)) = audit_or_report(&req, err)? else {
+        return Ok(EXIT_ERROR);
+    };
+    audit.context.command = reproduce("check", &args.scan, &[]);
+    let color = use_color(args.color, args.output.is_some());
+    let mut extra: Vec<(Format, &PathBuf)> = Vec::new();
+    for (f, p) in [
+        (Format::Json, &args.json_output),
+        (Format::Sarif, &args.sarif_output),
+        (Format::Markdown, &args.markdown_output),
+        (Format::Junit, &args.junit_output),
+        (Format::Github, &args.github_output),
+    ] {
+        if let Some(p) = p {
+            extra.push((f, p));
+        }
+    }
+    for (format, path) in extra {
+        let mut buf = Vec::new();
+        render(&audit, format, false, &mut buf)?;
+        report::write_atomic(path, &buf)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            render(&audit, args.format, color, &mut buf)?;
+            report::write_atomic(path, &buf)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => render(&audit, args.format, color, out)?,
+    }
+    if args.format != Format::Human {
+        for e in &audit.errors {
+            writeln!(err, "error: {}: {}", e.file, e.message)?;
+        }
+    }
+    Ok(exit_code(&audit))
+}
+
+fn report_cmd(_args: cli::ReportArgs, _out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8> {
+    bail!("`routeaudit report` is not available in this build")
+}
+
+fn symbols(args: cli::SymbolsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    let req = request(&args.scan, Needs { inventory: true }, None);
+    let Some((audit, _)) = audit_or_report(&req, err)? else {
+        return Ok(EXIT_ERROR);
+    };
+    match args.format {
+        cli::SymbolsFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &audit.functions)?;
+            writeln!(out)?;
+        }
+        cli::SymbolsFormat::Human => {
+            for f in &audit.functions {
+                let recv = f
+                    .receiver
+                    .as_ref()
+                    .map(|r| format!("({r}) "))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{}:{}-{}\t{}\t{recv}{}{}",
+                    f.file,
+                    f.line,
+                    f.end_line,
+                    if f.kind == lang::FnKind::Method {
+                        "method"
+                    } else {
+                        "func"
+                    },
+                    f.name,
+                    if f.test { "\t(test)" } else { "" }
+                )?;
+            }
+        }
+    }
+    for e in &audit.errors {
+        writeln!(err, "error: {}: {}", e.file, e.message)?;
+    }
+    Ok(if audit.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
+}
+
+fn policy_cmd(cmd: PolicyCommand, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    match cmd {
+        PolicyCommand::List => {
+            for (name, src) in policy::BUILTINS {
+                let p = policy::load_builtin(name).map_err(|e| anyhow::anyhow!(PolicyErrors(e)))?;
+                writeln!(
+                    out,
+                    "builtin:{name}\t{}\t({} rules)",
+                    p.title,
+                    p.rules.len()
+                )?;
+                let _ = src;
+            }
+            Ok(EXIT_OK)
+        }
+        PolicyCommand::Show { name } => {
+            let bare = name.strip_prefix("builtin:").unwrap_or(&name);
+            if let Some((_, src)) = policy::BUILTINS.iter().find(|(n, _)| *n == bare) {
+                out.write_all(src.as_bytes())?;
+                return Ok(EXIT_OK);
+            }
+            let path = Path::new(&name);
+            if path.is_file() {
+                out.write_all(std::fs::read(path)?.as_slice())?;
+                return Ok(EXIT_OK);
+            }
+            writeln!(
+                err,
+                "error: no builtin policy or file named `{name}` (see `routeaudit policy list`)"
+            )?;
+            Ok(EXIT_ERROR)
+        }
+        PolicyCommand::Validate { file } => match policy::load_file(&file) {
+            Ok(p) => {
+                writeln!(
+                    out,
+                    "{}: valid policy `{}` with {} rule{} and {} evidence pattern{}",
+                    file.display(),
+                    p.name,
+                    p.rules.len(),
+                    if p.rules.len() == 1 { "" } else { "s" },
+                    p.evidence.len(),
+                    if p.evidence.len() == 1 { "" } else { "s" },
+                )?;
+                Ok(EXIT_OK)
+            }
+            Err(es) => {
+                for e in &es {
+                    writeln!(err, "error: {e}")?;
+                }
+                Ok(EXIT_ERROR)
+            }
+        },
+    }
+}

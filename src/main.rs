@@ -1,1 +1,36 @@
-fn main() {}
+//! The `routeaudit` binary: parse arguments, call [`routeaudit::run`], map the result to an
+//! exit code. A closed standard output (`| head`) ends the run quietly.
+
+use clap::Parser;
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = routeaudit::cli::Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut err = std::io::stderr();
+    let code = match routeaudit::run(cli, &mut out, &mut err) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => return ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e:#}");
+            routeaudit::EXIT_ERROR
+        }
+    };
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write output: {e}");
+            ExitCode::from(routeaudit::EXIT_ERROR)
+        }
+        Ok(()) => ExitCode::from(code),
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,543 @@
+//! The engine: evaluates every rule of a policy against one file's facts in one pass, and
+//! merges the per-file results into an [`Audit`].
+//!
+//! Owns rule semantics (what is a finding, a mention, a required hit, evidence). It never
+//! walks directories or renders output; it reads only the text and facts it is handed.
+
+pub mod matcher;
+pub mod reach;
+
+use regex::Regex;
+
+use crate::audit::{EvidenceHit, Finding, FunctionInfo, Mention, Warning};
+use crate::lang::{self, FileFacts, KindSet, Lang, OccKind, TextKind};
+use crate::policy::{Policy, RuleKind, TestMode};
+use crate::span::LineIndex;
+use matcher::{Hit, Matcher};
+
+/// A function as the call graph sees it.
+#[derive(Clone, Debug)]
+pub struct GraphFn {
+    pub file: String,
+    pub lang: Lang,
+    /// Go: the directory (package); Rust: the crate root directory.
+    pub unit: String,
+    pub name: String,
+    pub kind: crate::lang::FnKind,
+    pub receiver: Option<String>,
+    pub line: u32,
+    pub end_line: u32,
+    pub test: bool,
+    pub calls: Vec<lang::Call>,
+}
+
+/// A required symbol found in a file.
+#[derive(Clone, Debug)]
+pub struct RequiredHit {
+    pub rule: usize,
+    pub entry: String,
+    pub declared: String,
+    pub occurrence: OccKind,
+    pub line: u32,
+    pub end_line: u32,
+}
+
+/// What one file contributes to the audit.
+#[derive(Debug, Default)]
+pub struct FileResult {
+    pub findings: Vec<Finding>,
+    pub mentions: Vec<Mention>,
+    pub required: Vec<RequiredHit>,
+    pub evidence: Vec<EvidenceHit>,
+    pub functions: Vec<FunctionInfo>,
+    pub warnings: Vec<Warning>,
+    pub graph: Vec<GraphFn>,
+    pub parsed: bool,
+}
+
+/// What the caller needs beyond findings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Needs {
+    /// The inventory of every function (document, `symbols`): parse every source file.
+    pub inventory: bool,
+}
+
+pub struct Engine<'p> {
+    pub policy: &'p Policy,
+    matcher: Matcher<'p>,
+    prefilter: Option<Regex>,
+    parse_all: bool,
+    want_graph: bool,
+    inventory: bool,
+}
+
+impl<'p> Engine<'p> {
+    pub fn new(policy: &'p Policy, needs: Needs) -> Self {
+        let matcher = Matcher::new(policy);
+        let prefilter = matcher.prefilter();
+        let want_graph = policy
+            .rules
+            .iter()
+            .any(|r| matches!(r.kind, RuleKind::ForbidReach { .. }));
+        let parse_all = matcher.has_patterns() || want_graph || needs.inventory;
+        Engine {
+            policy,
+            matcher,
+            prefilter,
+            parse_all,
+            want_graph,
+            inventory: needs.inventory,
+        }
+    }
+
+    pub fn wants_graph(&self) -> bool {
+        self.want_graph
+    }
+
+    /// Evaluates every rule on one file. `rel` is the `/`-separated path from the root;
+    /// `unit` is the call-graph unit (package directory or crate root).
+    pub fn check_file(&self, rel: &str, lang: Lang, src: &str, unit: &str) -> FileResult {
+        let mut res = FileResult::default();
+        let policy = self.policy;
+        let path_test = lang::is_test_path(lang, rel);
+        if path_test && policy.scope.tests == TestMode::Exclude {
+            return res;
+        }
+
+        // forbid-file: the file exists in scope
+        for rule in &policy.rules {
+            if let RuleKind::ForbidFile { files } = &rule.kind
+                && rule.applies_to(rel)
+                && files.is_match(rel)
+            {
+                let matched = files
+                    .patterns
+                    .iter()
+                    .find(|p| {
+                        crate::policy::parse::build_glob(p)
+                            .is_ok_and(|g| g.compile_matcher().is_match(rel))
+                    })
+                    .cloned();
+                res.findings.push(Finding {
+                    rule: rule.id.clone(),
+                    rule_kind: rule.kind.name().into(),
+                    severity: rule.severity,
+                    file: Some(rel.to_string()),
+                    line: Some(1),
+                    column: Some(1),
+                    end_line: None,
+                    end_column: None,
+                    symbol: rel.rsplit('/').next().map(str::to_string),
+                    matched,
+                    occurrence: None,
+                    in_function: None,
+                    test: path_test,
+                    message: rule.message.clone(),
+                    owner: rule.owner.clone(),
+                    chain: Vec::new(),
+                    suppressed: false,
+                    baselined: false,
+                    fingerprint: String::new(),
+                    source_line: String::new(),
+                });
+            }
+        }
+
+        if !self.needs_facts(lang, src) {
+            return finish(res, rel, src);
+        }
+        let facts = lang::extract(lang, rel, src);
+        res.parsed = lang.is_parsed();
+        let idx = LineIndex::new(src);
+        for w in &facts.warnings {
+            res.warnings.push(Warning {
+                file: Some(rel.to_string()),
+                line: Some(w.line),
+                code: "syntax-error".into(),
+                message: w.message.clone(),
+            });
+        }
+        let drop_tests = policy.scope.tests == TestMode::Exclude;
+
+        self.symbols(rel, src, &idx, &facts, drop_tests, &mut res);
+        self.patterns(rel, src, &idx, &facts, drop_tests, &mut res);
+        self.evidence(rel, src, &idx, &facts, &mut res);
+
+        if self.inventory || self.want_graph {
+            for f in &facts.functions {
+                if drop_tests && f.test {
+                    continue;
+                }
+                if self.inventory {
+                    res.functions.push(FunctionInfo {
+                        file: rel.to_string(),
+                        line: f.span.line,
+                        end_line: f.span.end_line,
+                        name: f.name.clone(),
+                        kind: f.kind,
+                        receiver: f.receiver.clone(),
+                        test: f.test,
+                    });
+                }
+                if self.want_graph {
+                    res.graph.push(GraphFn {
+                        file: rel.to_string(),
+                        lang,
+                        unit: unit.to_string(),
+                        name: f.name.clone(),
+                        kind: f.kind,
+                        receiver: f.receiver.clone(),
+                        line: f.span.line,
+                        end_line: f.span.end_line,
+                        test: f.test,
+                        calls: f.calls.clone(),
+                    });
+                }
+            }
+        }
+        finish(res, rel, src)
+    }
+
+    /// Whether this file must be read by a front-end at all (the prefilter).
+    fn needs_facts(&self, lang: Lang, src: &str) -> bool {
+        if lang.is_parsed() && self.parse_all {
+            return true;
+        }
+        if self.prefilter.as_ref().is_some_and(|p| p.is_match(src)) && lang.is_parsed() {
+            return true;
+        }
+        let pattern_hit = self.policy.rules.iter().any(|r| match &r.kind {
+            RuleKind::ForbidPattern { regex, .. } => regex.is_match(src),
+            _ => false,
+        });
+        pattern_hit || self.policy.evidence.iter().any(|e| e.regex.is_match(src))
+    }
+
+    fn symbols(
+        &self,
+        rel: &str,
+        src: &str,
+        idx: &LineIndex,
+        facts: &FileFacts,
+        drop_tests: bool,
+        res: &mut FileResult,
+    ) {
+        let policy = self.policy;
+        let mut hits: Vec<Hit> = Vec::new();
+        for occ in &facts.occurrences {
+            if drop_tests && occ.test {
+                continue;
+            }
+            self.matcher.matches(&occ.name, &mut hits);
+            for hit in &hits {
+                let rule = &policy.rules[hit.rule];
+                if !rule.applies_to(rel) {
+                    continue;
+                }
+                match &rule.kind {
+                    RuleKind::ForbidSymbol { kinds, .. } => {
+                        if !kinds.contains(occ.kind) {
+                            continue;
+                        }
+                        let in_function = occ.function.map(|i| facts.functions[i].name.clone());
+                        res.findings.push(Finding {
+                            rule: rule.id.clone(),
+                            rule_kind: rule.kind.name().into(),
+                            severity: rule.severity,
+                            file: Some(rel.to_string()),
+                            line: Some(occ.span.line),
+                            column: Some(occ.span.column),
+                            end_line: Some(occ.span.end_line),
+                            end_column: Some(occ.span.end_column),
+                            symbol: Some(occ.name.clone()),
+                            matched: Some(hit.entry.to_string()),
+                            occurrence: Some(occ.kind),
+                            in_function,
+                            test: occ.test,
+                            message: rule.message.clone(),
+                            owner: rule.owner.clone(),
+                            chain: Vec::new(),
+                            suppressed: false,
+                            baselined: false,
+                            fingerprint: String::new(),
+                            source_line: idx.line_text(src, occ.span.line as usize - 1).to_string(),
+                        });
+                    }
+                    RuleKind::RequireSymbol { kinds, .. } => {
+                        if !kinds.contains(occ.kind) || occ.test {
+                            continue;
+                        }
+                        let end_line = facts
+                            .functions
+                            .iter()
+                            .find(|f| f.name_span == occ.span)
+                            .map(|f| (f.span.line, f.span.end_line))
+                            .unwrap_or((occ.span.line, occ.span.end_line));
+                        res.required.push(RequiredHit {
+                            rule: hit.rule,
+                            entry: hit.entry.to_string(),
+                            declared: occ.name.clone(),
+                            occurrence: occ.kind,
+                            line: end_line.0,
+                            end_line: end_line.1,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+
+        // names inside comments and strings: mentions, or findings where a rule asks for text
+        for region in &facts.text {
+            if drop_tests && region.test {
+                continue;
+            }
+            let occ_kind = region.kind.occ();
+            let text = &src[region.start..region.end];
+            for (s, e) in lang::words(text) {
+                let word = &text[s..e];
+                self.matcher.matches(word, &mut hits);
+                for hit in &hits {
+                    let rule = &policy.rules[hit.rule];
+                    let RuleKind::ForbidSymbol { kinds, .. } = &rule.kind else {
+                        continue;
+                    };
+                    if !rule.applies_to(rel) {
+                        continue;
+                    }
+                    let span = idx.span(src, region.start + s, region.start + e);
+                    let source_line = idx.line_text(src, span.line as usize - 1).to_string();
+                    if kinds.contains(occ_kind) {
+                        let in_function = enclosing(facts, span.line);
+                        res.findings.push(Finding {
+                            rule: rule.id.clone(),
+                            rule_kind: rule.kind.name().into(),
+                            severity: rule.severity,
+                            file: Some(rel.to_string()),
+                            line: Some(span.line),
+                            column: Some(span.column),
+                            end_line: Some(span.end_line),
+                            end_column: Some(span.end_column),
+                            symbol: Some(word.to_string()),
+                            matched: Some(hit.entry.to_string()),
+                            occurrence: Some(occ_kind),
+                            in_function,
+                            test: region.test,
+                            message: rule.message.clone(),
+                            owner: rule.owner.clone(),
+                            chain: Vec::new(),
+                            suppressed: false,
+                            baselined: false,
+                            fingerprint: String::new(),
+                            source_line,
+                        });
+                    } else {
+                        res.mentions.push(Mention {
+                            rule: rule.id.clone(),
+                            file: rel.to_string(),
+                            line: span.line,
+                            column: span.column,
+                            symbol: word.to_string(),
+                            matched: hit.entry.to_string(),
+                            occurrence: occ_kind,
+                            test: region.test,
+                            source_line,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn patterns(
+        &self,
+        rel: &str,
+        src: &str,
+        idx: &LineIndex,
+        facts: &FileFacts,
+        drop_tests: bool,
+        res: &mut FileResult,
+    ) {
+        for rule in &self.policy.rules {
+            let RuleKind::ForbidPattern { regex, kinds } = &rule.kind else {
+                continue;
+            };
+            if !rule.applies_to(rel) || !regex.is_match(src) {
+                continue;
+            }
+            let masked = mask(src, facts, *kinds);
+            let mut offset = 0;
+            for (line_no, line) in masked.split_inclusive('\n').enumerate() {
+                let body = line.trim_end_matches(['\n', '\r']);
+                for m in regex.find_iter(body) {
+                    if m.start() == m.end() {
+                        continue;
+                    }
+                    let span = idx.span(src, offset + m.start(), offset + m.end());
+                    let test = facts.test || in_test_region(facts, span.line);
+                    if drop_tests && test {
+                        continue;
+                    }
+                    res.findings.push(Finding {
+                        rule: rule.id.clone(),
+                        rule_kind: rule.kind.name().into(),
+                        severity: rule.severity,
+                        file: Some(rel.to_string()),
+                        line: Some(span.line),
+                        column: Some(span.column),
+                        end_line: Some(span.end_line),
+                        end_column: Some(span.end_column),
+                        symbol: Some(src[offset + m.start()..offset + m.end()].to_string()),
+                        matched: Some(regex.as_str().to_string()),
+                        occurrence: None,
+                        in_function: enclosing(facts, span.line),
+                        test,
+                        message: rule.message.clone(),
+                        owner: rule.owner.clone(),
+                        chain: Vec::new(),
+                        suppressed: false,
+                        baselined: false,
+                        fingerprint: String::new(),
+                        source_line: idx.line_text(src, line_no).to_string(),
+                    });
+                }
+                offset += line.len();
+            }
+        }
+    }
+
+    fn evidence(
+        &self,
+        rel: &str,
+        src: &str,
+        idx: &LineIndex,
+        facts: &FileFacts,
+        res: &mut FileResult,
+    ) {
+        for ev in &self.policy.evidence {
+            if ev.include.as_ref().is_some_and(|g| !g.is_match(rel))
+                || ev.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+                || !ev.regex.is_match(src)
+            {
+                continue;
+            }
+            for region in &facts.text {
+                if !ev.kinds.contains(region.kind.occ()) {
+                    continue;
+                }
+                let text = &src[region.start..region.end];
+                let first_line = idx.line_of(region.start) as u32 + 1;
+                for (i, line) in text.lines().enumerate() {
+                    if ev.regex.is_match(line) {
+                        res.evidence.push(EvidenceHit {
+                            rule: ev.id.clone(),
+                            file: rel.to_string(),
+                            line: first_line + i as u32,
+                            text: strip_comment_markers(line).to_string(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Fills fingerprints once every finding of the file is known.
+fn finish(mut res: FileResult, rel: &str, _src: &str) -> FileResult {
+    for f in &mut res.findings {
+        f.fingerprint = fingerprint(f, rel);
+    }
+    res
+}
+
+/// A fingerprint that survives lines inserted above: rule, file, symbol, occurrence kind,
+/// enclosing function and the source line with white space folded. Never the line number.
+pub fn fingerprint(f: &Finding, rel: &str) -> String {
+    let normalized: String = f
+        .source_line
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let parts = [
+        f.rule.as_str(),
+        rel,
+        f.symbol.as_deref().unwrap_or(""),
+        f.occurrence.map(|o| o.as_str()).unwrap_or(""),
+        f.in_function.as_deref().unwrap_or(""),
+        normalized.as_str(),
+    ];
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// The name of the innermost function whose extent covers `line`.
+fn enclosing(facts: &FileFacts, line: u32) -> Option<String> {
+    facts
+        .functions
+        .iter()
+        .filter(|f| f.span.line <= line && line <= f.span.end_line)
+        .min_by_key(|f| f.span.end_line - f.span.line)
+        .map(|f| f.name.clone())
+}
+
+fn in_test_region(facts: &FileFacts, line: u32) -> bool {
+    facts
+        .functions
+        .iter()
+        .any(|f| f.test && f.span.line <= line && line <= f.span.end_line)
+}
+
+/// A copy of `src` where the bytes a pattern must not see are spaces (newlines kept), so
+/// byte offsets and line numbers stay those of the original.
+fn mask(src: &str, facts: &FileFacts, kinds: KindSet) -> String {
+    let want_code = kinds.has_code();
+    let want = |k: TextKind| kinds.contains(k.occ());
+    if want_code && want(TextKind::Comment) && want(TextKind::String) {
+        return src.to_string();
+    }
+    let mut bytes = src.as_bytes().to_vec();
+    let blank = |b: &mut [u8]| {
+        for c in b.iter_mut() {
+            if *c != b'\n' && *c != b'\r' {
+                *c = b' ';
+            }
+        }
+    };
+    let mut pos = 0;
+    for r in &facts.text {
+        if r.start < pos || r.end > bytes.len() {
+            continue;
+        }
+        if !want_code {
+            blank(&mut bytes[pos..r.start]);
+        }
+        if !want(r.kind) {
+            blank(&mut bytes[r.start..r.end]);
+        }
+        pos = r.end;
+    }
+    if !want_code {
+        blank(&mut bytes[pos..]);
+    }
+    // only ASCII bytes were replaced by ASCII spaces, or whole UTF-8 sequences by spaces
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+fn strip_comment_markers(line: &str) -> &str {
+    let t = line.trim();
+    let t = t
+        .strip_prefix("///")
+        .or_else(|| t.strip_prefix("//!"))
+        .or_else(|| t.strip_prefix("//"))
+        .or_else(|| t.strip_prefix("/*"))
+        .or_else(|| t.strip_prefix('#'))
+        .or_else(|| t.strip_prefix('*'))
+        .unwrap_or(t);
+    t.trim_end_matches("*/").trim()
+}

@@ -1,0 +1,242 @@
+//! `--format human`: rustc-style diagnostics for a person at a terminal.
+//!
+//! Each finding: severity and rule id, message, `--> file:line:col`, the source line with a
+//! caret under the span, the enclosing function, the owner hint and the rule's origin. Test
+//! code findings are listed apart; a summary line closes the report.
+
+use colored::Colorize;
+use std::io::{self, Write};
+
+use crate::audit::{Audit, Finding, Verdict};
+use crate::policy::{Severity, TestMode};
+
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, s: &str, f: impl Fn(&str) -> colored::ColoredString) -> String {
+        if self.color {
+            f(s).to_string()
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+pub fn render(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+    let tests = audit.context.tests_mode.unwrap_or_default();
+    let (main, apart): (Vec<&Finding>, Vec<&Finding>) =
+        audit.findings.iter().partition(|f| f.counts(tests));
+    let rule_origin = |id: &str| {
+        audit
+            .rules
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.origin.clone())
+    };
+    for f in &main {
+        finding(out, f, style, rule_origin(&f.rule))?;
+    }
+    if !apart.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            style.paint(
+                "note: not counted towards the verdict (test code, suppressed or baselined):",
+                |s| s.bold()
+            )
+        )?;
+        for f in &apart {
+            let why = if f.suppressed {
+                "suppressed"
+            } else if f.baselined {
+                "baselined"
+            } else {
+                "test code"
+            };
+            writeln!(
+                out,
+                "  {} [{}] {} `{}` {}",
+                f.location(),
+                f.rule,
+                f.occurrence.map(|o| o.as_str()).unwrap_or("-"),
+                f.symbol.as_deref().unwrap_or(""),
+                style.paint(&format!("({why})"), |s| s.dimmed()),
+            )?;
+        }
+        writeln!(out)?;
+    }
+    for w in &audit.warnings {
+        let loc = match (&w.file, w.line) {
+            (Some(f), Some(l)) => format!("{f}:{l}: "),
+            (Some(f), None) => format!("{f}: "),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "{}: {loc}{} [{}]",
+            style.paint("warning", |s| s.yellow().bold()),
+            w.message,
+            w.code
+        )?;
+    }
+    for e in &audit.errors {
+        writeln!(
+            out,
+            "{}: {}: {}",
+            style.paint("error", |s| s.red().bold()),
+            e.file,
+            e.message
+        )?;
+    }
+    if !audit.skipped.is_empty() {
+        let mut reasons: Vec<String> = Vec::new();
+        for r in ["binary", "too-large"] {
+            let n = audit.skipped.iter().filter(|s| s.reason == r).count();
+            if n > 0 {
+                reasons.push(format!("{n} {r}"));
+            }
+        }
+        writeln!(
+            out,
+            "note: skipped {} file(s): {}",
+            audit.skipped.len(),
+            reasons.join(", ")
+        )?;
+    }
+    summary(audit, out, style)
+}
+
+fn finding(
+    out: &mut dyn Write,
+    f: &Finding,
+    style: &Style,
+    origin: Option<String>,
+) -> io::Result<()> {
+    let (label, paint): (&str, fn(&str) -> colored::ColoredString) = match f.severity {
+        Severity::Error => ("error", |s| s.red().bold()),
+        Severity::Warning => ("warning", |s| s.yellow().bold()),
+        Severity::Info => ("info", |s| s.cyan().bold()),
+    };
+    let what = match (&f.symbol, f.occurrence) {
+        (Some(s), Some(o)) => format!(": `{s}` ({})", o.as_str()),
+        (Some(s), None) => format!(": `{s}`"),
+        _ => String::new(),
+    };
+    writeln!(
+        out,
+        "{}{}",
+        style.paint(&format!("{label}[{}]", f.rule), paint),
+        style.paint(&format!(": {}{what}", f.message), |s| s.bold())
+    )?;
+    let arrow = style.paint("-->", |s| s.blue().bold());
+    writeln!(out, "  {arrow} {}", f.location())?;
+    if let (Some(line), false) = (f.line, f.source_line.is_empty()) {
+        let num = line.to_string();
+        let pad = " ".repeat(num.len());
+        let bar = style.paint("|", |s| s.blue().bold());
+        writeln!(out, "  {pad} {bar}")?;
+        let text = f.source_line.replace('\t', "    ");
+        writeln!(
+            out,
+            "  {} {bar} {}",
+            style.paint(&num, |s| s.blue().bold()),
+            text
+        )?;
+        if let Some(col) = f.column {
+            let before: String = f.source_line.chars().take(col as usize - 1).collect();
+            let indent = before.replace('\t', "    ").chars().count();
+            let width = match (f.end_line, f.end_column) {
+                (Some(el), Some(ec)) if el == line && ec > col => (ec - col) as usize,
+                _ => 1,
+            };
+            writeln!(
+                out,
+                "  {pad} {bar} {}{}",
+                " ".repeat(indent),
+                style.paint(&"^".repeat(width), paint)
+            )?;
+        }
+    }
+    let eq = style.paint("=", |s| s.blue().bold());
+    if let Some(func) = &f.in_function {
+        writeln!(out, "  {eq} in function `{func}`")?;
+    }
+    if let Some(m) = &f.matched
+        && Some(m) != f.symbol.as_ref()
+    {
+        writeln!(out, "  {eq} matched: `{m}`")?;
+    }
+    if !f.chain.is_empty() {
+        writeln!(out, "  {eq} call path:")?;
+        for (i, hop) in f.chain.iter().enumerate() {
+            let arrow = if i == 0 { "  " } else { "->" };
+            writeln!(
+                out,
+                "      {arrow} {} ({}:{})",
+                hop.function, hop.file, hop.line
+            )?;
+        }
+    }
+    if let Some(owner) = &f.owner {
+        writeln!(out, "  {eq} help: this responsibility belongs to {owner}")?;
+    }
+    if let Some(o) = origin {
+        writeln!(out, "  {eq} rule defined at {o}")?;
+    }
+    writeln!(out)
+}
+
+fn summary(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+    let s = &audit.summary;
+    let verdict = match audit.verdict {
+        Verdict::Pass => style.paint("PASS", |x| x.green().bold()),
+        Verdict::Fail => style.paint("FAIL", |x| x.red().bold()),
+        Verdict::Error => style.paint("INCOMPLETE", |x| x.red().bold()),
+    };
+    let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
+    if s.infos > 0 {
+        parts.push(plural(s.infos, "info"));
+    }
+    if s.test_findings > 0 {
+        parts.push(format!("{} in test code", s.test_findings));
+    }
+    if s.suppressed > 0 {
+        parts.push(format!("{} suppressed", s.suppressed));
+    }
+    if s.baselined > 0 {
+        parts.push(format!("{} baselined", s.baselined));
+    }
+    parts.push(format!(
+        "{} in comments/strings",
+        plural(s.mentions, "mention")
+    ));
+    let errs = if audit.errors.is_empty() {
+        String::new()
+    } else {
+        format!(", {} unreadable", audit.errors.len())
+    };
+    writeln!(
+        out,
+        "routeaudit {verdict}: {} — {} ({} file{} scanned{}{errs}; policy {})",
+        audit.policy.name,
+        parts.join(", "),
+        s.files_scanned,
+        if s.files_scanned == 1 { "" } else { "s" },
+        if s.files_skipped > 0 {
+            format!(", {} skipped", s.files_skipped)
+        } else {
+            String::new()
+        },
+        audit.policy.source,
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
