@@ -455,8 +455,8 @@ mod tests {
             .collect()
     }
 
-    fn named<'a>(
-        all: &'a [(String, &'static str, u32, u32, u32, String)],
+    fn named(
+        all: &[(String, &'static str, u32, u32, u32, String)],
         name: &str,
     ) -> Vec<(&'static str, u32, u32)> {
         all.iter()

@@ -8,7 +8,7 @@ use colored::Colorize;
 use std::io::{self, Write};
 
 use crate::audit::{Audit, Finding, Verdict};
-use crate::policy::{Severity, TestMode};
+use crate::policy::Severity;
 
 pub struct Style {
     pub color: bool,
