@@ -25,6 +25,10 @@ impl Style {
 }
 
 pub fn render(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+    if style.color {
+        // the decision was made by `--color`; colored must not second-guess it
+        colored::control::set_override(true);
+    }
     let tests = audit.context.tests_mode.unwrap_or_default();
     let (main, apart): (Vec<&Finding>, Vec<&Finding>) =
         audit.findings.iter().partition(|f| f.counts(tests));

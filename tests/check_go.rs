@@ -1,0 +1,250 @@
+//! `routeaudit check` on Go fixture trees, through the real binary.
+
+mod common;
+use common::*;
+
+#[test]
+fn names_only_in_comments_and_strings_pass_with_mentions() {
+    let (code, v) = check_json(&fixture("go_mentions"), &[]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["verdict"], "pass");
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{:#}", v["findings"]);
+    let mentions: Vec<(u64, u64, &str, &str)> = v["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["line"].as_u64().unwrap(),
+                m["column"].as_u64().unwrap(),
+                m["symbol"].as_str().unwrap(),
+                m["occurrence"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        mentions,
+        [
+            (2, 4, "CheckCooldown", "comment"),
+            (2, 19, "CheckResourceLock", "comment"),
+            (2, 38, "MarkSkipped", "comment"),
+            (2, 54, "FindMostRecentTerminalWFE", "comment"),
+            (3, 39, "CheckCooldown", "comment"),
+            (9, 28, "MarkSkipped", "comment"),
+            (10, 1, "SkipDetails", "comment"),
+            (10, 14, "PhaseSkipped", "comment"),
+            (10, 31, "SkipReason", "comment"),
+            (14, 2, "CheckCooldown", "string"),
+            (15, 13, "SkipReason", "string"),
+            (19, 36, "SkipReason", "comment"),
+            (20, 33, "MarkSkipped", "string"),
+            (24, 26, "CheckCooldown", "comment"),
+            (26, 19, "CheckCooldown", "string"),
+            (26, 38, "MarkSkipped", "string"),
+            (27, 16, "FindMostRecentTerminalWFE", "string"),
+            (27, 46, "CheckResourceLock", "string"),
+        ]
+    );
+    assert_eq!(v["summary"]["mentions"], 18);
+    assert_eq!(v["required"][0]["symbol"], "reconcilePending");
+    assert_eq!(v["required"][0]["found"], true);
+    assert_eq!(v["required"][0]["line"], 23);
+    assert_eq!(v["required"][0]["end_line"], 28);
+}
+
+#[test]
+fn every_code_occurrence_is_one_finding_with_exact_span() {
+    let (code, v) = check_json(&fixture("go_impure"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["verdict"], "fail");
+    let rows = finding_rows(&v);
+    let want: Vec<(&str, u64, u64, &str, bool)> = vec![
+        ("internal/we/broken.go", 4, 2, "call", false),
+        ("internal/we/calls.go", 6, 21, "call", false),
+        ("internal/we/calls.go", 7, 9, "call", false),
+        ("internal/we/calls.go", 8, 6, "call", false),
+        ("internal/we/calls.go", 9, 12, "reference", false),
+        ("internal/we/calls.go", 10, 8, "reference", false),
+        ("internal/we/calls.go", 11, 15, "reference", false),
+        ("internal/we/calls.go", 12, 8, "reference", false),
+        ("internal/we/calls.go", 14, 8, "reference", false),
+        ("internal/we/calls_test.go", 6, 5, "call", true),
+        ("internal/we/decl.go", 3, 6, "type", false),
+        ("internal/we/decl.go", 8, 9, "field", false),
+        ("internal/we/decl.go", 9, 2, "field", false),
+        ("internal/we/decl.go", 10, 3, "field", false),
+        ("internal/we/decl.go", 11, 17, "field", false),
+        ("internal/we/decl.go", 15, 2, "method", false),
+        ("internal/we/decl.go", 18, 7, "const", false),
+        ("internal/we/decl.go", 20, 5, "var", false),
+        ("internal/we/decl.go", 22, 6, "func", false),
+        ("internal/we/decl.go", 24, 22, "method", false),
+        ("internal/we/decl.go", 26, 6, "func", false),
+    ];
+    let got: Vec<(&str, u64, u64, &str, bool)> = rows
+        .iter()
+        .map(|(f, l, c, o, t)| (f.as_str(), *l, *c, o.as_str(), *t))
+        .collect();
+    assert_eq!(got, want);
+
+    // the test-file finding is listed, flagged, and does not count
+    assert_eq!(v["summary"]["test_findings"], 1);
+    assert_eq!(v["summary"]["errors"], 20);
+    // the missing required function is a warning finding without a location
+    assert_eq!(v["summary"]["warnings"], 1);
+    let missing = &v["findings"][0];
+    assert_eq!(missing["rule"], "execution-functions-present");
+    assert_eq!(missing["symbol"], "reconcileRunning");
+    assert!(missing.get("file").is_none());
+
+    // enclosing functions, matched entries, end columns
+    let call = &v["findings"][2];
+    assert_eq!(call["symbol"], "CheckCooldown");
+    assert_eq!(call["in_function"], "reconcilePending");
+    assert_eq!(call["end_column"], 34);
+    assert_eq!(call["owner"], "RemediationOrchestrator");
+
+    // required functions with their extents
+    let req: Vec<(&str, bool, u64, u64)> = v["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["symbol"].as_str().unwrap(),
+                r["found"].as_bool().unwrap(),
+                r["line"].as_u64().unwrap_or(0),
+                r["end_line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        req,
+        [
+            ("reconcileRunning", false, 0, 0),
+            ("reconcilePending", true, 5, 15),
+            ("HandleAlreadyExists", true, 19, 21),
+        ]
+    );
+
+    // the syntax error is a warning with file:line, and the partial tree was still read
+    let w = v["warnings"].as_array().unwrap();
+    assert!(w.iter().any(|w| w["file"] == "internal/we/broken.go" && w["line"] == 3 && w["code"] == "syntax-error"), "{w:?}");
+}
+
+#[test]
+fn tests_exclude_drops_test_code_and_include_counts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("go_impure"), dir.path());
+    let toml = dir.path().join("routeaudit.toml");
+    let base = std::fs::read_to_string(&toml).unwrap();
+
+    std::fs::write(&toml, base.replace("tests = \"separate\"", "tests = \"exclude\"")).unwrap();
+    let (_, v) = check_json(dir.path(), &[]);
+    assert!(finding_rows(&v).iter().all(|r| !r.0.ends_with("_test.go")));
+    assert_eq!(v["summary"]["test_findings"], 0);
+
+    std::fs::write(&toml, base.replace("tests = \"separate\"", "tests = \"include\"")).unwrap();
+    let (_, v) = check_json(dir.path(), &[]);
+    assert_eq!(v["summary"]["errors"], 21);
+    assert_eq!(v["summary"]["test_findings"], 0);
+}
+
+#[test]
+fn test_findings_alone_do_not_fail_under_separate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("x_test.go"),
+        "package x\n\nfunc TestX() { CheckCooldown() }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("routeaudit.toml"),
+        "[[rule]]\nid = \"f\"\nkind = \"forbid-symbol\"\nsymbols = [\"CheckCooldown\"]\n",
+    )
+    .unwrap();
+    let (code, v) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["findings"][0]["test"], true);
+    assert_eq!(v["summary"]["test_findings"], 1);
+}
+
+#[test]
+fn fail_on_controls_the_exit_code() {
+    let dir = fixture("go_impure");
+    let o = run_in(&dir, &["check", ".", "--fail-on", "never"]);
+    assert_eq!(code(&o), 0);
+    // only the warning-level rule remains when errors are filtered by a narrower policy
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("a.go"), "package a\nfunc a() {}\n").unwrap();
+    std::fs::write(
+        tmp.path().join("routeaudit.toml"),
+        "[[rule]]\nid = \"req\"\nkind = \"require-symbol\"\nseverity = \"warning\"\nsymbols = [\"reconcilePending\"]\n",
+    )
+    .unwrap();
+    assert_eq!(code(&run_in(tmp.path(), &["check", "."])), 0);
+    assert_eq!(code(&run_in(tmp.path(), &["check", ".", "--fail-on", "warning"])), 1);
+    assert_eq!(code(&run_in(tmp.path(), &["check", ".", "--fail-on", "info"])), 1);
+}
+
+#[test]
+fn output_is_identical_across_runs_and_thread_counts() {
+    let dir = fixture("go_impure");
+    let one = run_in(&dir, &["check", ".", "--format", "json", "-j", "1"]);
+    let many = run_in(&dir, &["check", ".", "--format", "json", "-j", "8"]);
+    let again = run_in(&dir, &["check", ".", "--format", "json", "-j", "8"]);
+    assert_eq!(stdout(&one), stdout(&many));
+    assert_eq!(stdout(&many), stdout(&again));
+    let h1 = run_in(&dir, &["check", ".", "--color", "never", "-j", "1"]);
+    let h2 = run_in(&dir, &["check", ".", "--color", "never", "-j", "4"]);
+    assert_eq!(stdout(&h1), stdout(&h2));
+}
+
+#[test]
+fn paths_are_relative_to_the_directory_argument() {
+    let o = run_in(&root(), &["check", "tests/fixtures/go_impure", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(finding_rows(&v).iter().all(|r| r.0.starts_with("internal/we/")));
+    // two paths: relative to the current directory
+    let o = run_in(
+        &root(),
+        &[
+            "check",
+            "tests/fixtures/go_impure/internal/we/decl.go",
+            "tests/fixtures/go_mentions",
+            "--format",
+            "json",
+            "--policy",
+            "tests/fixtures/go_impure/routeaudit.toml",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = finding_rows(&v);
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.0 == "tests/fixtures/go_impure/internal/we/decl.go"), "{rows:?}");
+}
+
+#[test]
+fn human_output_points_at_the_span() {
+    let o = run_in(&fixture("go_impure"), &["check", ".", "--color", "never"]);
+    let out = stdout(&o);
+    insta::assert_snapshot!("go_impure_human", out);
+}
+
+#[test]
+fn json_output_snapshot() {
+    let o = run_in(&fixture("go_impure"), &["check", ".", "--format", "json"]);
+    insta::assert_snapshot!("go_impure_json", stdout(&o));
+}
+
+#[test]
+fn color_always_paints_and_never_does_not() {
+    let dir = fixture("go_impure");
+    let painted = stdout(&run_in(&dir, &["check", ".", "--color", "always"]));
+    assert!(painted.contains("\u{1b}["));
+    let plain = stdout(&run_in(&dir, &["check", ".", "--color", "never"]));
+    assert!(!plain.contains("\u{1b}["));
+    // auto with a pipe: no colour
+    let auto = stdout(&run_in(&dir, &["check", "."]));
+    assert!(!auto.contains("\u{1b}["));
+}
