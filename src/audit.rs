@@ -266,6 +266,11 @@ pub struct FunctionInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
     pub test: bool,
+    /// With `symbols --calls`: resolved callees and callers, as `name (file:line)`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub callees: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub callers: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]

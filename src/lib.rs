@@ -159,6 +159,7 @@ fn exit_code(audit: &Audit) -> u8 {
 fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let needs = Needs {
         inventory: args.format == Format::Markdown || args.markdown_output.is_some(),
+        graph: false,
     };
     let req = request(&args.scan, needs, fail_on(args.fail_on));
     let Some((mut audit, _policy)) = audit_or_report(&req, err)? else {
@@ -206,7 +207,14 @@ fn report_cmd(_args: cli::ReportArgs, _out: &mut dyn Write, _err: &mut dyn Write
 }
 
 fn symbols(args: cli::SymbolsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
-    let req = request(&args.scan, Needs { inventory: true }, None);
+    let req = request(
+        &args.scan,
+        Needs {
+            inventory: true,
+            graph: args.calls,
+        },
+        None,
+    );
     let Some((audit, _)) = audit_or_report(&req, err)? else {
         return Ok(EXIT_ERROR);
     };
@@ -236,6 +244,14 @@ fn symbols(args: cli::SymbolsArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
                     f.name,
                     if f.test { "\t(test)" } else { "" }
                 )?;
+                if args.calls {
+                    for c in &f.callees {
+                        writeln!(out, "    calls     {c}")?;
+                    }
+                    for c in &f.callers {
+                        writeln!(out, "    called by {c}")?;
+                    }
+                }
             }
         }
     }

@@ -146,14 +146,20 @@ pub fn run_audit(req: &Request) -> Result<(Audit, Policy), PolicyErrors> {
     let engine = Engine::new(&policy, req.needs);
     let collected = collect(&engine, &root, &paths, &req.walk);
     let graph_wanted = engine.wants_graph();
-    let mut audit = assemble(&policy, collected, req.fail_on, graph_wanted);
+    let mut audit = assemble(&policy, &root, collected, req.fail_on, graph_wanted);
     audit.errors.extend(errors);
     audit.context.root = root.to_string_lossy().replace('\\', "/");
     settle(&mut audit, &policy);
     Ok((audit, policy))
 }
 
-fn assemble(policy: &Policy, c: Collected, fail_on: Option<Severity>, graph_wanted: bool) -> Audit {
+fn assemble(
+    policy: &Policy,
+    root: &Path,
+    c: Collected,
+    fail_on: Option<Severity>,
+    graph_wanted: bool,
+) -> Audit {
     let mut findings: Vec<Finding> = Vec::new();
     let mut mentions = Vec::new();
     let mut evidence = Vec::new();
@@ -236,8 +242,12 @@ fn assemble(policy: &Policy, c: Collected, fail_on: Option<Severity>, graph_want
         }
     }
 
+    if graph_wanted && !functions.is_empty() {
+        link_calls(policy, &graph, &mut functions);
+    }
     if graph_wanted {
-        let (reach_findings, reach_warnings) = crate::engine::reach::evaluate(policy, &graph);
+        let (mut reach_findings, reach_warnings) = crate::engine::reach::evaluate(policy, &graph);
+        fill_source_lines(root, &mut reach_findings);
         findings.extend(reach_findings);
         warnings.extend(reach_warnings);
     }
@@ -349,6 +359,60 @@ pub fn settle(audit: &mut Audit, policy: &Policy) {
     } else {
         Verdict::Pass
     };
+}
+
+/// Fills each inventory entry's resolved callees and callers (`symbols --calls`).
+fn link_calls(policy: &Policy, graph: &[GraphFn], functions: &mut [FunctionInfo]) {
+    let mut fns = graph.to_vec();
+    fns.sort_by(|a, b| (&a.file, a.line, &a.name).cmp(&(&b.file, b.line, &b.name)));
+    let g = crate::engine::reach::Graph::build(
+        &fns,
+        policy.scope.tests == crate::policy::TestMode::Include,
+    );
+    let label = |i: usize| format!("{} ({}:{})", fns[i].name, fns[i].file, fns[i].line);
+    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); fns.len()];
+    for (from, edges) in g.edges.iter().enumerate() {
+        for &(_, to) in edges {
+            if !callers[to].contains(&from) {
+                callers[to].push(from);
+            }
+        }
+    }
+    for info in functions.iter_mut() {
+        let Some(i) = fns
+            .iter()
+            .position(|f| f.file == info.file && f.line == info.line && f.name == info.name)
+        else {
+            continue;
+        };
+        let mut callees: Vec<usize> = g.edges[i].iter().map(|&(_, t)| t).collect();
+        callees.sort_unstable();
+        callees.dedup();
+        info.callees = callees.into_iter().map(label).collect();
+        let mut cs = callers[i].clone();
+        cs.sort_unstable();
+        info.callers = cs.into_iter().map(label).collect();
+    }
+}
+
+/// Findings made after the walk (call paths) get their excerpt and fingerprint here: only the
+/// few files that have such findings are read again.
+fn fill_source_lines(root: &Path, findings: &mut [Finding]) {
+    let mut cache: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for f in findings.iter_mut() {
+        if let (Some(file), Some(line)) = (&f.file, f.line) {
+            let lines = cache.entry(file.clone()).or_insert_with(|| {
+                std::fs::read_to_string(root.join(file))
+                    .map(|s| s.lines().map(str::to_string).collect())
+                    .unwrap_or_default()
+            });
+            if let Some(l) = lines.get(line as usize - 1) {
+                f.source_line = l.clone();
+            }
+        }
+        let rel = f.file.clone().unwrap_or_default();
+        f.fingerprint = crate::engine::fingerprint(f, &rel);
+    }
 }
 
 fn rule_targets(r: &policy::Rule) -> Vec<String> {

@@ -8,7 +8,12 @@ fn names_only_in_comments_and_strings_pass_with_mentions() {
     let (code, v) = check_json(&fixture("go_mentions"), &[]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(v["verdict"], "pass");
-    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{:#}", v["findings"]);
+    assert_eq!(
+        v["findings"].as_array().unwrap().len(),
+        0,
+        "{:#}",
+        v["findings"]
+    );
     let mentions: Vec<(u64, u64, &str, &str)> = v["mentions"]
         .as_array()
         .unwrap()
@@ -129,7 +134,12 @@ fn every_code_occurrence_is_one_finding_with_exact_span() {
 
     // the syntax error is a warning with file:line, and the partial tree was still read
     let w = v["warnings"].as_array().unwrap();
-    assert!(w.iter().any(|w| w["file"] == "internal/we/broken.go" && w["line"] == 3 && w["code"] == "syntax-error"), "{w:?}");
+    assert!(
+        w.iter().any(|w| w["file"] == "internal/we/broken.go"
+            && w["line"] == 3
+            && w["code"] == "syntax-error"),
+        "{w:?}"
+    );
 }
 
 #[test]
@@ -139,12 +149,20 @@ fn tests_exclude_drops_test_code_and_include_counts_it() {
     let toml = dir.path().join("routeaudit.toml");
     let base = std::fs::read_to_string(&toml).unwrap();
 
-    std::fs::write(&toml, base.replace("tests = \"separate\"", "tests = \"exclude\"")).unwrap();
+    std::fs::write(
+        &toml,
+        base.replace("tests = \"separate\"", "tests = \"exclude\""),
+    )
+    .unwrap();
     let (_, v) = check_json(dir.path(), &[]);
     assert!(finding_rows(&v).iter().all(|r| !r.0.ends_with("_test.go")));
     assert_eq!(v["summary"]["test_findings"], 0);
 
-    std::fs::write(&toml, base.replace("tests = \"separate\"", "tests = \"include\"")).unwrap();
+    std::fs::write(
+        &toml,
+        base.replace("tests = \"separate\"", "tests = \"include\""),
+    )
+    .unwrap();
     let (_, v) = check_json(dir.path(), &[]);
     assert_eq!(v["summary"]["errors"], 21);
     assert_eq!(v["summary"]["test_findings"], 0);
@@ -183,8 +201,14 @@ fn fail_on_controls_the_exit_code() {
     )
     .unwrap();
     assert_eq!(code(&run_in(tmp.path(), &["check", "."])), 0);
-    assert_eq!(code(&run_in(tmp.path(), &["check", ".", "--fail-on", "warning"])), 1);
-    assert_eq!(code(&run_in(tmp.path(), &["check", ".", "--fail-on", "info"])), 1);
+    assert_eq!(
+        code(&run_in(tmp.path(), &["check", ".", "--fail-on", "warning"])),
+        1
+    );
+    assert_eq!(
+        code(&run_in(tmp.path(), &["check", ".", "--fail-on", "info"])),
+        1
+    );
 }
 
 #[test]
@@ -202,9 +226,16 @@ fn output_is_identical_across_runs_and_thread_counts() {
 
 #[test]
 fn paths_are_relative_to_the_directory_argument() {
-    let o = run_in(&root(), &["check", "tests/fixtures/go_impure", "--format", "json"]);
+    let o = run_in(
+        &root(),
+        &["check", "tests/fixtures/go_impure", "--format", "json"],
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(finding_rows(&v).iter().all(|r| r.0.starts_with("internal/we/")));
+    assert!(
+        finding_rows(&v)
+            .iter()
+            .all(|r| r.0.starts_with("internal/we/"))
+    );
     // two paths: relative to the current directory
     let o = run_in(
         &root(),
@@ -221,7 +252,11 @@ fn paths_are_relative_to_the_directory_argument() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let rows = finding_rows(&v);
     assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| r.0 == "tests/fixtures/go_impure/internal/we/decl.go"), "{rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r.0 == "tests/fixtures/go_impure/internal/we/decl.go"),
+        "{rows:?}"
+    );
 }
 
 #[test]

@@ -60,6 +60,8 @@ pub struct FileResult {
 pub struct Needs {
     /// The inventory of every function (document, `symbols`): parse every source file.
     pub inventory: bool,
+    /// The call graph even without reach rules (`symbols --calls`).
+    pub graph: bool,
 }
 
 pub struct Engine<'p> {
@@ -75,10 +77,11 @@ impl<'p> Engine<'p> {
     pub fn new(policy: &'p Policy, needs: Needs) -> Self {
         let matcher = Matcher::new(policy);
         let prefilter = matcher.prefilter();
-        let want_graph = policy
-            .rules
-            .iter()
-            .any(|r| matches!(r.kind, RuleKind::ForbidReach { .. }));
+        let want_graph = needs.graph
+            || policy
+                .rules
+                .iter()
+                .any(|r| matches!(r.kind, RuleKind::ForbidReach { .. }));
         let parse_all = matcher.has_patterns() || want_graph || needs.inventory;
         Engine {
             policy,
@@ -177,6 +180,8 @@ impl<'p> Engine<'p> {
                         kind: f.kind,
                         receiver: f.receiver.clone(),
                         test: f.test,
+                        callees: Vec::new(),
+                        callers: Vec::new(),
                     });
                 }
                 if self.want_graph {

@@ -40,6 +40,7 @@ pub fn extract(src: &str) -> FileFacts {
         idx: LineIndex::new(src),
         facts: FileFacts::default(),
         fn_stack: Vec::new(),
+        receiver_vars: Vec::new(),
     };
     let root = tree.root_node();
     ex.walk(root.walk());
@@ -55,6 +56,8 @@ struct Extractor<'s> {
     facts: FileFacts,
     /// (node id, function index) of the named functions we are inside.
     fn_stack: Vec<(usize, usize)>,
+    /// Receiver variable name of each function (`r` in `func (r *R) f()`), by function index.
+    receiver_vars: Vec<Option<String>>,
 }
 
 /// An ancestor on the way down: the node and the field it fills in its own parent.
@@ -175,6 +178,9 @@ impl<'s> Extractor<'s> {
         let Some(name) = node.child_by_field_name("name") else {
             return;
         };
+        let recv_var = node
+            .child_by_field_name("receiver")
+            .and_then(|r| receiver_var(r, self.src));
         let (kind, receiver) = if node.kind() == "method_declaration" {
             let recv = node
                 .child_by_field_name("receiver")
@@ -192,6 +198,7 @@ impl<'s> Extractor<'s> {
             calls: Vec::new(),
             test: false,
         });
+        self.receiver_vars.push(recv_var);
         self.fn_stack
             .push((node.id(), self.facts.functions.len() - 1));
     }
@@ -251,6 +258,12 @@ impl<'s> Extractor<'s> {
         if callee == "_" {
             return;
         }
+        // a call on the method's own receiver is recorded with the qualifier `self`, so the
+        // call graph can resolve `r.f()` to the receiver type's own method `f`
+        let qualifier = match (qualifier, &self.receiver_vars[fi]) {
+            (Some(q), Some(rv)) if &q == rv => Some("self".to_string()),
+            (q, _) => q,
+        };
         let call = Call {
             callee: callee.to_string(),
             span: self.span(name),
@@ -413,6 +426,16 @@ fn is_embedded_field(anc: &[Anc]) -> bool {
     false
 }
 
+/// `r` from a receiver list `(r *R[T])`.
+fn receiver_var(list: Node, src: &str) -> Option<String> {
+    let mut c = list.walk();
+    let param = list
+        .named_children(&mut c)
+        .find(|n| n.kind() == "parameter_declaration")?;
+    let name = param.child_by_field_name("name")?;
+    Some(src[name.start_byte()..name.end_byte()].to_string())
+}
+
 /// `R` from a receiver list `(r *R[T])`.
 fn receiver_type(list: Node, src: &str) -> Option<String> {
     let mut c = list.walk();
@@ -568,15 +591,15 @@ func (r *R) reconcilePending() {\n\
         assert_eq!(
             calls,
             [
-                ("CheckCooldown", Some("r"), false, 3),
+                ("CheckCooldown", Some("self"), false, 3),
                 ("ctx", None, true, 3),
                 ("CheckResourceLock", None, false, 4),
                 ("x", None, true, 4),
                 ("F", None, false, 5),
                 ("G", Some("pkg"), false, 6),
-                ("MarkSkipped", Some("r"), true, 7),
+                ("MarkSkipped", Some("self"), true, 7),
                 ("run", None, false, 8),
-                ("MarkSkipped", Some("r"), true, 8),
+                ("MarkSkipped", Some("self"), true, 8),
                 ("FindMostRecentTerminalWFE", None, true, 8),
                 ("SkipDetails", Some("s"), true, 10),
             ]

@@ -208,7 +208,9 @@ pub struct Call {
     /// The last path segment or selector name: `f` in `f()`, `x.f()`, `pkg.f()`, `Self::f()`.
     pub callee: String,
     pub span: Span,
-    /// `Some(q)` when written with a qualifier: `x` in `x.f()`, `Self` in `Self::f()`.
+    /// `Some(q)` when written with a qualifier: `x` in `x.f()`, `Self` in `Self::f()`,
+    /// `pkg` in `pkg.F()`. A call on the method's own receiver (Go `r.f()` inside
+    /// `func (r *R)`, Rust `self.f()`) has the qualifier `self`.
     pub qualifier: Option<String>,
     /// A function or method value (`f` passed as an argument, `x.f` without a call).
     pub value: bool,

@@ -22,7 +22,11 @@ pub fn root() -> PathBuf {
 
 /// Runs `routeaudit ARGS` in `cwd`.
 pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
-    bin().current_dir(cwd).args(args).output().expect("run routeaudit")
+    bin()
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("run routeaudit")
 }
 
 pub fn stdout(o: &Output) -> String {
