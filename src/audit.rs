@@ -150,6 +150,11 @@ pub struct Finding {
     pub owner: Option<String>,
     pub chain: Vec<Hop>,
     pub suppressed: bool,
+    /// The reason written in the `routeaudit:allow` directive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<String>,
+    /// Known before: in the `--baseline` file, or (with `--new-from-rev`) on a line not
+    /// changed since that revision.
     pub baselined: bool,
     /// Stable across line shifts: rule, file, symbol, occurrence, enclosing function and the
     /// normalized source line (never the line number).
@@ -235,6 +240,8 @@ pub struct Warning {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FileError {
     pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
     pub message: String,
 }
 

@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod cli;
 pub mod engine;
+pub mod init;
 pub mod lang;
 pub mod pipeline;
 pub mod policy;
@@ -38,9 +39,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         Command::Check(args) => check(args, out, err),
         Command::Report(args) => report_cmd(args, out, err),
         Command::Symbols(args) => symbols(args, out, err),
-        Command::Baseline(_) => bail!("`routeaudit baseline` is not available in this build"),
+        Command::Baseline(args) => baseline_cmd(args, out, err),
         Command::Policy(cmd) => policy_cmd(cmd, out, err),
-        Command::Init(_) => bail!("`routeaudit init` is not available in this build"),
+        Command::Init(args) => init::run(&args.dir, out, err),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "routeaudit", out);
@@ -162,10 +163,50 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8
         graph: false,
     };
     let req = request(&args.scan, needs, fail_on(args.fail_on));
-    let Some((mut audit, _policy)) = audit_or_report(&req, err)? else {
+    let Some((mut audit, policy)) = audit_or_report(&req, err)? else {
         return Ok(EXIT_ERROR);
     };
     audit.context.command = reproduce("check", &args.scan, &[]);
+    let root = pipeline::root_of(&args.scan.paths);
+    if let Some(path) = &args.baseline {
+        let b = match baseline::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(EXIT_ERROR);
+            }
+        };
+        let stale = baseline::apply(&mut audit.findings, &b, &root);
+        audit.warnings.extend(stale);
+    }
+    let rev = match (&args.new_from_rev, &args.new_from_merge_base) {
+        (Some(r), _) => Some(r.clone()),
+        (None, Some(reference)) => match diffmode::merge_base(&root, reference) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(EXIT_ERROR);
+            }
+        },
+        (None, None) => None,
+    };
+    if let Some(rev) = rev {
+        let changes = match diffmode::changes_since(&root, &rev) {
+            Ok(c) => c,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(EXIT_ERROR);
+            }
+        };
+        for f in &mut audit.findings {
+            if let (Some(file), Some(line)) = (&f.file, f.line)
+                && !changes.is_changed(file, line)
+            {
+                f.baselined = true;
+            }
+        }
+    }
+    pipeline::settle(&mut audit, &policy);
     let color = use_color(args.color, args.output.is_some());
     let mut extra: Vec<(Format, &PathBuf)> = Vec::new();
     for (f, p) in [
@@ -194,12 +235,45 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8
         }
         None => render(&audit, args.format, color, out)?,
     }
-    if args.format != Format::Human {
+    if args.format != Format::Human || args.output.is_some() {
         for e in &audit.errors {
-            writeln!(err, "error: {}: {}", e.file, e.message)?;
+            match e.line {
+                Some(l) => writeln!(err, "error: {}:{l}: {}", e.file, e.message)?,
+                None => writeln!(err, "error: {}: {}", e.file, e.message)?,
+            }
         }
     }
     Ok(exit_code(&audit))
+}
+
+fn baseline_cmd(args: cli::BaselineArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    let req = request(&args.scan, Needs::default(), None);
+    let Some((audit, _)) = audit_or_report(&req, err)? else {
+        return Ok(EXIT_ERROR);
+    };
+    for e in &audit.errors {
+        writeln!(err, "error: {}: {}", e.file, e.message)?;
+    }
+    if !audit.errors.is_empty() {
+        writeln!(
+            err,
+            "error: the baseline was not written: the audit is incomplete"
+        )?;
+        return Ok(EXIT_ERROR);
+    }
+    let b = baseline::from_findings(&audit.findings);
+    let mut text = serde_json::to_string_pretty(&b)?;
+    text.push('\n');
+    report::write_atomic(&args.output, text.as_bytes())
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    writeln!(
+        out,
+        "wrote {} with {} finding{}",
+        args.output.display(),
+        b.findings.len(),
+        if b.findings.len() == 1 { "" } else { "s" }
+    )?;
+    Ok(EXIT_OK)
 }
 
 fn report_cmd(_args: cli::ReportArgs, _out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8> {
@@ -320,3 +394,6 @@ fn policy_cmd(cmd: PolicyCommand, out: &mut dyn Write, err: &mut dyn Write) -> R
         },
     }
 }
+pub mod baseline;
+pub mod diffmode;
+pub mod suppress;

@@ -93,7 +93,11 @@ pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptio
                 file: rel,
                 reason: reason.into(),
             }),
-            Event::Error { rel, message } => o.errors.push(FileError { file: rel, message }),
+            Event::Error { rel, message } => o.errors.push(FileError {
+                file: rel,
+                line: None,
+                message,
+            }),
             Event::Warning { rel, message } => o.warnings.push(Warning {
                 file: Some(rel),
                 line: None,
@@ -139,6 +143,7 @@ pub fn run_audit(req: &Request) -> Result<(Audit, Policy), PolicyErrors> {
         if std::fs::symlink_metadata(p).is_err() {
             errors.push(FileError {
                 file: p.to_string_lossy().replace('\\', "/"),
+                line: None,
                 message: "no such file or directory".into(),
             });
         }
@@ -168,7 +173,18 @@ fn assemble(
     let mut req_hits: Vec<(String, RequiredHit)> = Vec::new();
     let mut graph: Vec<GraphFn> = Vec::new();
     let mut parsed = 0;
+    let mut directives: std::collections::HashMap<String, Vec<crate::suppress::Directive>> =
+        Default::default();
+    let mut file_errors = c.errors;
     for (rel, r) in c.results {
+        if !r.directives.is_empty() {
+            directives.insert(rel.clone(), r.directives);
+        }
+        file_errors.extend(r.directive_errors.into_iter().map(|e| FileError {
+            file: rel.clone(),
+            line: Some(e.line),
+            message: e.message,
+        }));
         findings.extend(r.findings);
         mentions.extend(r.mentions);
         evidence.extend(r.evidence);
@@ -220,6 +236,7 @@ fn assemble(
                     owner: rule.owner.clone(),
                     chain: Vec::new(),
                     suppressed: false,
+                    suppression: None,
                     baselined: false,
                     fingerprint: String::new(),
                     source_line: String::new(),
@@ -252,6 +269,8 @@ fn assemble(
         warnings.extend(reach_warnings);
     }
 
+    warnings.extend(crate::suppress::apply(&mut findings, &directives));
+
     Audit {
         schema_version: crate::audit::SCHEMA_VERSION,
         tool: Tool::default(),
@@ -273,7 +292,7 @@ fn assemble(
         evidence,
         skipped: c.skipped,
         warnings,
-        errors: c.errors,
+        errors: file_errors,
         rules: Vec::new(),
         tests: None,
         functions,

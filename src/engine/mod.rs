@@ -53,6 +53,9 @@ pub struct FileResult {
     pub warnings: Vec<Warning>,
     pub graph: Vec<GraphFn>,
     pub parsed: bool,
+    /// `routeaudit:allow` directives, applied once every finding is known.
+    pub directives: Vec<crate::suppress::Directive>,
+    pub directive_errors: Vec<crate::suppress::DirectiveError>,
 }
 
 /// What the caller needs beyond findings.
@@ -139,6 +142,7 @@ impl<'p> Engine<'p> {
                     owner: rule.owner.clone(),
                     chain: Vec::new(),
                     suppressed: false,
+                    suppression: None,
                     baselined: false,
                     fingerprint: String::new(),
                     source_line: String::new(),
@@ -147,7 +151,7 @@ impl<'p> Engine<'p> {
         }
 
         if !self.needs_facts(lang, src) {
-            return finish(res, rel, src);
+            return finish(res, rel, lang, src, None);
         }
         let facts = lang::extract(lang, rel, src);
         res.parsed = lang.is_parsed();
@@ -200,7 +204,7 @@ impl<'p> Engine<'p> {
                 }
             }
         }
-        finish(res, rel, src)
+        finish(res, rel, lang, src, Some(&facts))
     }
 
     /// Whether this file must be read by a front-end at all (the prefilter).
@@ -263,6 +267,7 @@ impl<'p> Engine<'p> {
                             owner: rule.owner.clone(),
                             chain: Vec::new(),
                             suppressed: false,
+                            suppression: None,
                             baselined: false,
                             fingerprint: String::new(),
                             source_line: idx.line_text(src, occ.span.line as usize - 1).to_string(),
@@ -332,6 +337,7 @@ impl<'p> Engine<'p> {
                             owner: rule.owner.clone(),
                             chain: Vec::new(),
                             suppressed: false,
+                            suppression: None,
                             baselined: false,
                             fingerprint: String::new(),
                             source_line,
@@ -401,6 +407,7 @@ impl<'p> Engine<'p> {
                         owner: rule.owner.clone(),
                         chain: Vec::new(),
                         suppressed: false,
+                        suppression: None,
                         baselined: false,
                         fingerprint: String::new(),
                         source_line: idx.line_text(src, line_no).to_string(),
@@ -447,11 +454,20 @@ impl<'p> Engine<'p> {
     }
 }
 
-/// Fills fingerprints once every finding of the file is known.
-fn finish(mut res: FileResult, rel: &str, _src: &str) -> FileResult {
+/// Fills fingerprints once every finding of the file is known, and reads its suppressions.
+fn finish(
+    mut res: FileResult,
+    rel: &str,
+    lang: Lang,
+    src: &str,
+    facts: Option<&FileFacts>,
+) -> FileResult {
     for f in &mut res.findings {
         f.fingerprint = fingerprint(f, rel);
     }
+    let (directives, errors) = crate::suppress::scan(lang, src, facts);
+    res.directives = directives;
+    res.directive_errors = errors;
     res
 }
 

@@ -259,6 +259,7 @@ fn to_finding(rule: &crate::policy::Rule, fns: &[GraphFn], entry: usize, r: Reac
         owner: rule.owner.clone(),
         chain,
         suppressed: false,
+        suppression: None,
         baselined: false,
         fingerprint: String::new(),
         source_line: String::new(),

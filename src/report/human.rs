@@ -53,11 +53,11 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<(
         )?;
         for f in &apart {
             let why = if f.suppressed {
-                "suppressed"
+                format!("suppressed: {}", f.suppression.as_deref().unwrap_or(""))
             } else if f.baselined {
-                "baselined"
+                "baselined".to_string()
             } else {
-                "test code"
+                "test code".to_string()
             };
             writeln!(
                 out,
@@ -86,11 +86,14 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<(
         )?;
     }
     for e in &audit.errors {
+        let loc = match e.line {
+            Some(l) => format!("{}:{l}", e.file),
+            None => e.file.clone(),
+        };
         writeln!(
             out,
-            "{}: {}: {}",
+            "{}: {loc}: {}",
             style.paint("error", |s| s.red().bold()),
-            e.file,
             e.message
         )?;
     }
