@@ -135,9 +135,10 @@ pub fn apply(
         let Some(dirs) = directives.get(file) else {
             continue;
         };
-        if let Some(d) = dirs.iter().find(|d| {
-            (d.line == line || d.line + 1 == line) && d.rules.iter().any(|r| *r == f.rule)
-        }) {
+        if let Some(d) = dirs
+            .iter()
+            .find(|d| (d.line == line || d.line + 1 == line) && d.rules.contains(&f.rule))
+        {
             f.suppressed = true;
             f.suppression = Some(d.reason.clone());
             used.insert((file.as_str(), d.line, f.rule.as_str()), true);
