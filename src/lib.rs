@@ -6,3 +6,4 @@ pub mod lang;
 pub mod policy;
 pub mod report;
 pub mod span;
+pub mod testresults;
