@@ -766,6 +766,8 @@ mod tests {
     #[test]
     fn incomplete_verdict_names_unreadable_files() {
         let d = doc(&sample::incomplete());
+        let head: String = d.lines().take(10).collect::<Vec<_>>().join("\n");
+        insta::assert_snapshot!("markdown_incomplete_head", head);
         assert!(d.contains("**Verdict: INCOMPLETE**"), "{d}");
         assert!(d.contains(
             "- `internal/controller/workflowexecution/locks.go`: permission denied (os error 13)"

@@ -510,6 +510,8 @@ fn base(findings: Vec<Finding>, verdict: Verdict) -> Audit {
 pub fn clean() -> Audit {
     let mut a = base(vec![], Verdict::Pass);
     a.functions.push(handle_already_exists());
+    a.context.command =
+        "routeaudit report . --output docs/handoff/WE_PURE_EXECUTOR_VERIFICATION.md".into();
     a.sort();
     tally(&mut a);
     a
