@@ -7,7 +7,9 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod audit;
+pub mod baseline;
 pub mod cli;
+pub mod diffmode;
 pub mod engine;
 pub mod init;
 pub mod lang;
@@ -15,9 +17,11 @@ pub mod pipeline;
 pub mod policy;
 pub mod report;
 pub mod span;
+pub mod suppress;
+pub mod testresults;
 pub mod walk;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use clap::CommandFactory;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -144,7 +148,10 @@ fn render(audit: &Audit, format: Format, color: bool, out: &mut dyn Write) -> Re
     match format {
         Format::Human => report::human::render(audit, out, &report::human::Style { color })?,
         Format::Json => report::json::render(audit, out)?,
-        other => bail!("--format {other:?} is not available in this build"),
+        Format::Markdown => report::markdown::render(audit, out)?,
+        Format::Sarif => report::sarif::render(audit, out)?,
+        Format::Github => report::github::render(audit, out)?,
+        Format::Junit => report::junit::render(audit, out)?,
     }
     Ok(())
 }
@@ -205,6 +212,13 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8
                 f.baselined = true;
             }
         }
+    }
+    if let Err(e) = attach_test_results(&mut audit, &policy, &args.scan.test_results) {
+        writeln!(err, "error: {e}")?;
+        return Ok(EXIT_ERROR);
+    }
+    if needs.inventory {
+        audit.context.git = git_info(&root);
     }
     pipeline::settle(&mut audit, &policy);
     let color = use_color(args.color, args.output.is_some());
@@ -276,8 +290,155 @@ fn baseline_cmd(args: cli::BaselineArgs, out: &mut dyn Write, err: &mut dyn Writ
     Ok(EXIT_OK)
 }
 
-fn report_cmd(_args: cli::ReportArgs, _out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8> {
-    bail!("`routeaudit report` is not available in this build")
+/// Reads `--test-results` files into the audit; the error names the file.
+fn attach_test_results(
+    audit: &mut Audit,
+    policy: &policy::Policy,
+    files: &[PathBuf],
+) -> std::result::Result<(), String> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let runs = files
+        .iter()
+        .map(|p| testresults::read(p))
+        .collect::<std::result::Result<Vec<_>, String>>()?;
+    let matcher = engine::matcher::Matcher::new(policy);
+    let is_forbidden = |name: &str| {
+        let mut hits = Vec::new();
+        matcher.matches(name, &mut hits);
+        hits.iter().any(|hit| {
+            matches!(
+                policy.rules[hit.rule].kind,
+                policy::RuleKind::ForbidSymbol { .. }
+            )
+        })
+    };
+    audit.tests = Some(testresults::summarize(&runs, is_forbidden));
+    Ok(())
+}
+
+/// The commit of the audited tree, and whether it has uncommitted changes; `None` outside git.
+fn git_info(root: &Path) -> Option<audit::GitInfo> {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let commit = git(&["rev-parse", "HEAD"])?;
+    let status = git(&["status", "--porcelain", "--", "."])?;
+    Some(audit::GitInfo {
+        commit,
+        dirty: !status.is_empty(),
+    })
+}
+
+fn report_cmd(args: cli::ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    let req = request(
+        &args.scan,
+        Needs {
+            inventory: true,
+            graph: false,
+        },
+        Some(Severity::Error),
+    );
+    let Some((mut audit, policy)) = audit_or_report(&req, err)? else {
+        return Ok(EXIT_ERROR);
+    };
+    let root = pipeline::root_of(&args.scan.paths);
+    let mut extra = Vec::new();
+    if let Some(o) = &args.output {
+        extra.push(format!("--output {}", shell_word(&o.to_string_lossy())));
+    }
+    audit.context.command = reproduce("report", &args.scan, &extra);
+    audit.context.git = git_info(&root);
+    if let Err(e) = attach_test_results(&mut audit, &policy, &args.scan.test_results) {
+        writeln!(err, "error: {e}")?;
+        return Ok(EXIT_ERROR);
+    }
+    pipeline::settle(&mut audit, &policy);
+    for e in &audit.errors {
+        match e.line {
+            Some(l) => writeln!(err, "error: {}:{l}: {}", e.file, e.message)?,
+            None => writeln!(err, "error: {}: {}", e.file, e.message)?,
+        }
+    }
+    let mut doc = Vec::new();
+    report::markdown::render(&audit, &mut doc)?;
+    let code_for_audit = if audit.errors.is_empty() { EXIT_OK } else { EXIT_ERROR };
+    match (&args.output, args.check) {
+        (Some(path), true) => {
+            let current = std::fs::read(path).unwrap_or_default();
+            if current == doc {
+                writeln!(out, "{} is up to date", path.display())?;
+                Ok(code_for_audit)
+            } else {
+                writeln!(
+                    out,
+                    "{} is stale: run `{}` and commit the result",
+                    path.display(),
+                    audit.context.command
+                )?;
+                short_diff(
+                    &String::from_utf8_lossy(&current),
+                    &String::from_utf8_lossy(&doc),
+                    out,
+                )?;
+                Ok(if code_for_audit == EXIT_ERROR { EXIT_ERROR } else { EXIT_VIOLATIONS })
+            }
+        }
+        (Some(path), false) => {
+            report::write_atomic(path, &doc)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            writeln!(err, "wrote {}", path.display())?;
+            Ok(code_for_audit)
+        }
+        (None, _) => {
+            out.write_all(&doc)?;
+            Ok(code_for_audit)
+        }
+    }
+}
+
+/// The first differing lines of two texts, `-` for the old, `+` for the new (at most 20).
+fn short_diff(old: &str, new: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    writeln!(out, "@@ line {} @@", prefix + 1)?;
+    let old_mid = &a[prefix..a.len() - suffix];
+    let new_mid = &b[prefix..b.len() - suffix];
+    let mut shown = 0;
+    for l in old_mid {
+        if shown == 20 {
+            break;
+        }
+        writeln!(out, "-{l}")?;
+        shown += 1;
+    }
+    for l in new_mid {
+        if shown == 20 {
+            break;
+        }
+        writeln!(out, "+{l}")?;
+        shown += 1;
+    }
+    let total = old_mid.len() + new_mid.len();
+    if total > shown {
+        writeln!(out, "... {} more changed line(s)", total - shown)?;
+    }
+    Ok(())
 }
 
 fn symbols(args: cli::SymbolsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
@@ -394,6 +555,3 @@ fn policy_cmd(cmd: PolicyCommand, out: &mut dyn Write, err: &mut dyn Write) -> R
         },
     }
 }
-pub mod baseline;
-pub mod diffmode;
-pub mod suppress;

@@ -1,8 +1,15 @@
 //! Renderers: one [`Audit`](crate::audit::Audit) in, one output format out. Each writes to
 //! the `Write` it is given; [`write_atomic`] puts a rendered report in place.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+
+#[cfg(test)]
+mod sample;
 
 use std::io::{self, Write};
 use std::path::Path;

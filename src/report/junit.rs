@@ -1,0 +1,241 @@
+//! JUnit XML for CI test dashboards: every policy rule is one test case.
+//!
+//! Owns the XML layout and its escaping. A rule with findings that count fails, with one
+//! `<failure>` per such finding; findings that do not count (test code under
+//! `tests = "separate"`, suppressed, baselined) are listed in the case's `<system-out>`.
+//! Unreadable files add one extra case, `files-readable`, with an `<error>` each, so an
+//! incomplete audit cannot look green. Output is deterministic (no timestamps, no durations).
+//! It must not evaluate rules or decide the verdict.
+
+use std::fmt::Write as _;
+use std::io;
+
+use crate::audit::{Audit, Finding, RuleInfo};
+
+/// Writes `audit` as a JUnit XML report.
+pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
+    let mode = audit.context.tests_mode.unwrap_or_default();
+    let policy = &audit.policy.name;
+    let classname = format!("routeaudit.{policy}");
+
+    let mut cases = String::new();
+    let mut failed_cases = 0;
+    for r in &audit.rules {
+        let of_rule: Vec<&Finding> = audit.findings.iter().filter(|f| f.rule == r.id).collect();
+        let counting: Vec<&Finding> = of_rule.iter().copied().filter(|f| f.counts(mode)).collect();
+        let others: Vec<&Finding> = of_rule
+            .iter()
+            .copied()
+            .filter(|f| !f.counts(mode))
+            .collect();
+        if !counting.is_empty() {
+            failed_cases += 1;
+        }
+        let _ = write!(
+            cases,
+            "    <testcase classname=\"{}\" name=\"{}\"",
+            attr(&classname),
+            attr(&r.id)
+        );
+        if counting.is_empty() && others.is_empty() {
+            cases.push_str("/>\n");
+            continue;
+        }
+        cases.push_str(">\n");
+        for f in &counting {
+            let _ = writeln!(
+                cases,
+                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                attr(&super::sarif::message(f)),
+                f.severity.as_str(),
+                text(&failure_text(r, f))
+            );
+        }
+        if !others.is_empty() {
+            let listed: Vec<String> = others
+                .iter()
+                .map(|f| format!("{} ({})", f.location(), why_not_counted(f)))
+                .collect();
+            let _ = writeln!(
+                cases,
+                "      <system-out>Not counted:\n{}</system-out>",
+                text(&listed.join("\n"))
+            );
+        }
+        cases.push_str("    </testcase>\n");
+    }
+
+    let mut errors = 0;
+    if !audit.errors.is_empty() {
+        errors = 1;
+        let _ = writeln!(
+            cases,
+            "    <testcase classname=\"{}\" name=\"files-readable\">",
+            attr(&classname)
+        );
+        for e in &audit.errors {
+            let _ = writeln!(
+                cases,
+                "      <error message=\"{}\" type=\"file-error\">{}</error>",
+                attr(&format!("{}: {}", e.file, e.message)),
+                text("the verdict cannot be trusted: this file in scope could not be read")
+            );
+        }
+        cases.push_str("    </testcase>\n");
+    }
+
+    let tests = audit.rules.len() + errors;
+    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    writeln!(
+        out,
+        "<testsuites name=\"routeaudit\" tests=\"{tests}\" failures=\"{failed_cases}\" errors=\"{errors}\">"
+    )?;
+    writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failed_cases}\" errors=\"{errors}\" skipped=\"0\">",
+        attr(policy)
+    )?;
+    writeln!(out, "    <properties>")?;
+    for (k, v) in [
+        ("policy.source", audit.policy.source.as_str()),
+        ("tool.version", audit.tool.version.as_str()),
+    ] {
+        writeln!(out, "      <property name=\"{k}\" value=\"{}\"/>", attr(v))?;
+    }
+    writeln!(out, "    </properties>")?;
+    out.write_all(cases.as_bytes())?;
+    writeln!(out, "  </testsuite>")?;
+    writeln!(out, "</testsuites>")
+}
+
+fn why_not_counted(f: &Finding) -> &'static str {
+    if f.suppressed {
+        "suppressed"
+    } else if f.baselined {
+        "baselined"
+    } else {
+        "test code"
+    }
+}
+
+/// The body of a `<failure>`: where, what, which symbol, and the call chain.
+fn failure_text(r: &RuleInfo, f: &Finding) -> String {
+    let mut t = format!("{}\n{}", f.location(), super::sarif::message(f));
+    if let Some(s) = &f.symbol {
+        let _ = write!(t, "\nsymbol: {s}");
+        if let Some(m) = f.matched.as_deref().filter(|m| m != s) {
+            let _ = write!(t, " (matches {m})");
+        }
+    }
+    if let Some(func) = &f.in_function {
+        let _ = write!(t, "\nin function: {func}");
+    }
+    if !f.chain.is_empty() {
+        let hops: Vec<String> = f
+            .chain
+            .iter()
+            .map(|h| format!("{} ({}:{})", h.function, h.file, h.line))
+            .collect();
+        let _ = write!(t, "\nchain: {}", hops.join(" → "));
+    }
+    let _ = write!(t, "\nrule: {} ({}), defined at {}", r.id, r.kind, r.origin);
+    t
+}
+
+/// Characters XML 1.0 cannot carry at all are dropped.
+fn allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Escapes element text.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().filter(|c| allowed(*c)) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes an attribute value; whitespace that attribute normalisation would flatten is
+/// written as character references.
+fn attr(s: &str) -> String {
+    text(s).replace('\n', "&#10;").replace('\t', "&#9;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::sample;
+    use crate::testresults::{self, Outcome};
+
+    fn xml(a: &Audit) -> String {
+        let mut out = Vec::new();
+        render(a, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn impure_report() {
+        insta::assert_snapshot!("junit_impure", xml(&sample::impure()));
+    }
+
+    #[test]
+    fn clean_report() {
+        insta::assert_snapshot!("junit_clean", xml(&sample::clean()));
+    }
+
+    #[test]
+    fn reads_back_with_the_results_reader() {
+        let a = sample::impure();
+        let run = testresults::parse(&xml(&a), "routeaudit-junit.xml").unwrap();
+        let failing_rules = a.rules.iter().filter(|r| r.findings > 0).count();
+        assert_eq!(run.cases.len(), a.rules.len());
+        assert_eq!(run.count(Outcome::Failed), failing_rules);
+        assert_eq!(failing_rules, 5);
+        assert_eq!(run.count(Outcome::Passed), 1);
+        assert!(
+            run.cases
+                .iter()
+                .any(|c| c.name == "routeaudit.pure-executor::no-skip-api"
+                    && c.outcome == Outcome::Passed)
+        );
+
+        let clean = testresults::parse(&xml(&sample::clean()), "c.xml").unwrap();
+        assert_eq!(clean.count(Outcome::Passed), a.rules.len());
+
+        let inc = testresults::parse(&xml(&sample::incomplete()), "i.xml").unwrap();
+        assert_eq!(inc.cases.len(), a.rules.len() + 1);
+        assert_eq!(inc.count(Outcome::Failed), failing_rules + 1);
+    }
+
+    #[test]
+    fn hostile_text_stays_well_formed() {
+        let mut a = sample::impure();
+        a.policy.name = "p\"<&>'".into();
+        for f in &mut a.findings {
+            f.message = "a < b && c > \"d\" 'e' \u{1}\u{0}\u{1b}]]>\ttab\r\n".into();
+        }
+        let out = xml(&a);
+        assert!(!out.contains('\u{1}') && !out.contains('\u{0}') && !out.contains('\u{1b}'));
+        let run = testresults::parse(&out, "h.xml").unwrap();
+        assert_eq!(run.count(Outcome::Failed), 5);
+        assert!(run.cases[0].name.starts_with("routeaudit.p\"<&>'::"));
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            text("a&b<c>d\"e'f\u{7}g"),
+            "a&amp;b&lt;c&gt;d&quot;e&apos;fg"
+        );
+        assert_eq!(attr("x\ny\tz\r"), "x&#10;y&#9;z&#13;");
+    }
+}
