@@ -370,7 +370,11 @@ fn report_cmd(args: cli::ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     }
     let mut doc = Vec::new();
     report::markdown::render(&audit, &mut doc)?;
-    let code_for_audit = if audit.errors.is_empty() { EXIT_OK } else { EXIT_ERROR };
+    let code_for_audit = if audit.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    };
     match (&args.output, args.check) {
         (Some(path), true) => {
             let current = std::fs::read(path).unwrap_or_default();
@@ -389,7 +393,11 @@ fn report_cmd(args: cli::ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
                     &String::from_utf8_lossy(&doc),
                     out,
                 )?;
-                Ok(if code_for_audit == EXIT_ERROR { EXIT_ERROR } else { EXIT_VIOLATIONS })
+                Ok(if code_for_audit == EXIT_ERROR {
+                    EXIT_ERROR
+                } else {
+                    EXIT_VIOLATIONS
+                })
             }
         }
         (Some(path), false) => {
@@ -405,38 +413,20 @@ fn report_cmd(args: cli::ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     }
 }
 
-/// The first differing lines of two texts, `-` for the old, `+` for the new (at most 20).
+/// A unified diff of the committed document against the fresh one, cut at 40 lines.
 fn short_diff(old: &str, new: &str, out: &mut dyn Write) -> std::io::Result<()> {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
-        .rev()
-        .zip(b[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    writeln!(out, "@@ line {} @@", prefix + 1)?;
-    let old_mid = &a[prefix..a.len() - suffix];
-    let new_mid = &b[prefix..b.len() - suffix];
-    let mut shown = 0;
-    for l in old_mid {
-        if shown == 20 {
-            break;
-        }
-        writeln!(out, "-{l}")?;
-        shown += 1;
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(1)
+        .header("committed", "current")
+        .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    for l in lines.iter().take(40) {
+        writeln!(out, "{l}")?;
     }
-    for l in new_mid {
-        if shown == 20 {
-            break;
-        }
-        writeln!(out, "+{l}")?;
-        shown += 1;
-    }
-    let total = old_mid.len() + new_mid.len();
-    if total > shown {
-        writeln!(out, "... {} more changed line(s)", total - shown)?;
+    if lines.len() > 40 {
+        writeln!(out, "... {} more diff line(s)", lines.len() - 40)?;
     }
     Ok(())
 }
