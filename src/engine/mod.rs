@@ -209,7 +209,8 @@ impl<'p> Engine<'p> {
 
     /// Whether this file must be read by a front-end at all (the prefilter).
     fn needs_facts(&self, lang: Lang, src: &str) -> bool {
-        if lang.is_parsed() && self.parse_all {
+        // a suppression directive must be confirmed to sit in a comment, not a string
+        if lang.is_parsed() && (self.parse_all || src.contains(crate::suppress::MARKER)) {
             return true;
         }
         if self.prefilter.as_ref().is_some_and(|p| p.is_match(src)) && lang.is_parsed() {

@@ -228,17 +228,21 @@ fn not_counted(a: &Audit, rule: &str, mode: TestMode) -> String {
 }
 
 /// How one finding stands: counted, or why not.
-fn finding_status(f: &Finding, mode: TestMode) -> &'static str {
+/// Returns Markdown for a table cell; a suppression carries its reason.
+fn finding_status(f: &Finding, mode: TestMode) -> String {
     if f.suppressed {
-        "🔇 suppressed"
+        match f.suppression.as_deref() {
+            Some(reason) if !reason.is_empty() => format!("🔇 suppressed: {}", cell(reason)),
+            _ => "🔇 suppressed".into(),
+        }
     } else if f.baselined {
-        "📌 baselined"
+        "📌 baselined".into()
     } else if !f.counts(mode) {
-        "🧪 test code (not counted)"
+        "🧪 test code (not counted)".into()
     } else if f.severity == Severity::Error {
-        "❌ found"
+        "❌ found".into()
     } else {
-        "⚠️ found"
+        "⚠️ found".into()
     }
 }
 
