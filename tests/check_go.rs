@@ -270,3 +270,41 @@ fn color_always_paints_and_never_does_not() {
     let auto = stdout(&run_in(&dir, &["check", "."]));
     assert!(!auto.contains("\u{1b}["));
 }
+
+/// The prefilter reads a file only as deeply as it must; reading every file fully (as the
+/// document's inventory does) must not change a single finding, mention or quote.
+#[test]
+fn prefilter_depth_does_not_change_results() {
+    for name in [
+        "go_mentions",
+        "go_impure",
+        "go_reach",
+        "../../examples/go-pure",
+        "../../examples/go-impure",
+    ] {
+        let dir = fixture(name);
+        let out = tempfile::tempdir().unwrap();
+        let md = out.path().join("doc.md");
+        let light = run_in(&dir, &["check", ".", "--format", "json"]);
+        let full = run_in(
+            &dir,
+            &[
+                "check",
+                ".",
+                "--format",
+                "json",
+                "--markdown-output",
+                md.to_str().unwrap(),
+            ],
+        );
+        let mut a: serde_json::Value = serde_json::from_str(&stdout(&light)).unwrap();
+        let mut b: serde_json::Value = serde_json::from_str(&stdout(&full)).unwrap();
+        assert!(
+            b["summary"]["files_parsed"].as_u64() >= a["summary"]["files_parsed"].as_u64(),
+            "{name}"
+        );
+        a["summary"]["files_parsed"] = 0.into();
+        b["summary"]["files_parsed"] = 0.into();
+        assert_eq!(a, b, "{name}");
+    }
+}

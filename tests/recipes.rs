@@ -14,7 +14,10 @@ fn commands(doc: &str) -> Vec<String> {
             in_block = !in_block;
             continue;
         }
-        let t = line.trim().trim_start_matches("- ").trim_start_matches("run: ");
+        let t = line
+            .trim()
+            .trim_start_matches("- ")
+            .trim_start_matches("run: ");
         if in_block && let Some(rest) = t.strip_prefix("routeaudit ") {
             out.push(format!("routeaudit {rest}"));
             continue;
@@ -54,19 +57,60 @@ fn documented_commands_run_on_the_examples() {
     // the GitHub Actions step
     let o = run_in(
         dir.path(),
-        &["check", ".", "--format", "github", "--sarif-output", "routeaudit.sarif", "--markdown-output", "routeaudit.md", "--fail-on", "error"],
+        &[
+            "check",
+            ".",
+            "--format",
+            "github",
+            "--sarif-output",
+            "routeaudit.sarif",
+            "--markdown-output",
+            "routeaudit.md",
+            "--fail-on",
+            "error",
+        ],
     );
     assert_eq!(code(&o), 1);
-    assert!(stdout(&o).starts_with("::error ") || stdout(&o).starts_with("::warning "), "{}", stdout(&o));
-    assert!(dir.path().join("routeaudit.sarif").exists() && dir.path().join("routeaudit.md").exists());
+    assert!(
+        stdout(&o).starts_with("::error ") || stdout(&o).starts_with("::warning "),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        dir.path().join("routeaudit.sarif").exists() && dir.path().join("routeaudit.md").exists()
+    );
     // the GitLab step
-    let o = run_in(dir.path(), &["check", ".", "--junit-output", "routeaudit-junit.xml", "--markdown-output", "routeaudit.md"]);
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--junit-output",
+            "routeaudit-junit.xml",
+            "--markdown-output",
+            "routeaudit.md",
+        ],
+    );
     assert_eq!(code(&o), 1);
     let junit = std::fs::read_to_string(dir.path().join("routeaudit-junit.xml")).unwrap();
-    assert!(junit.contains("<testcase classname=\"routeaudit.pure-executor\" name=\"no-routing-functions\">"));
+    assert!(junit.contains(
+        "<testcase classname=\"routeaudit.pure-executor\" name=\"no-routing-functions\">"
+    ));
     // the baseline adoption path
-    assert_eq!(code(&run_in(dir.path(), &["baseline", ".", "--output", ".routeaudit-baseline.json"])), 0);
-    assert_eq!(code(&run_in(dir.path(), &["check", ".", "--baseline", ".routeaudit-baseline.json"])), 0);
+    assert_eq!(
+        code(&run_in(
+            dir.path(),
+            &["baseline", ".", "--output", ".routeaudit-baseline.json"]
+        )),
+        0
+    );
+    assert_eq!(
+        code(&run_in(
+            dir.path(),
+            &["check", ".", "--baseline", ".routeaudit-baseline.json"]
+        )),
+        0
+    );
 }
 
 #[test]
@@ -75,14 +119,22 @@ fn pre_commit_hook_runs() {
     let field = |key: &str| {
         hooks
             .lines()
-            .find_map(|l| l.trim().strip_prefix(&format!("{key}: ")).map(str::to_string))
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix(&format!("{key}: "))
+                    .map(str::to_string)
+            })
             .unwrap_or_else(|| panic!("no {key}"))
     };
     assert_eq!(field("- id"), "routeaudit");
     assert_eq!(field("pass_filenames"), "false");
     let entry = field("entry");
     let args: Vec<String> = serde_json::from_str(&field("args")).unwrap();
-    let mut words: Vec<String> = entry.split_whitespace().skip(1).map(str::to_string).collect();
+    let mut words: Vec<String> = entry
+        .split_whitespace()
+        .skip(1)
+        .map(str::to_string)
+        .collect();
     words.extend(args);
     let refs: Vec<&str> = words.iter().map(String::as_str).collect();
     assert_eq!(code(&run_in(&root().join("examples/go-pure"), &refs)), 0);

@@ -4,7 +4,7 @@
 //! Also builds the textual prefilter that lets the walker skip parsing files that cannot
 //! contain any listed name.
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use std::collections::HashMap;
 
 use crate::policy::{Naming, Policy, RuleKind};
@@ -14,6 +14,11 @@ use crate::policy::{Naming, Policy, RuleKind};
 pub struct Hit<'p> {
     pub rule: usize,
     pub entry: &'p str,
+}
+
+thread_local! {
+    /// The buffer `matches` computes naming keys in: no allocation per identifier.
+    static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 pub struct Matcher<'p> {
@@ -59,7 +64,15 @@ impl<'p> Matcher<'p> {
     /// Every (rule, entry) that `name` matches.
     pub fn matches(&self, name: &str, out: &mut Vec<Hit<'p>>) {
         out.clear();
-        if let Some(list) = self.names.get(&self.naming.key(name)) {
+        let list = match self.naming {
+            Naming::Exact => self.names.get(name),
+            Naming::Words => KEY.with(|k| {
+                let mut k = k.borrow_mut();
+                crate::policy::naming::words_key_into(name, &mut k);
+                self.names.get(k.as_str())
+            }),
+        };
+        if let Some(list) = list {
             out.extend(list.iter().map(|&(rule, entry)| Hit { rule, entry }));
         }
         for &(rule, re) in &self.patterns {
@@ -76,32 +89,12 @@ impl<'p> Matcher<'p> {
         !self.patterns.is_empty()
     }
 
-    /// A regex that matches the text of any file in which a listed name could occur, or
-    /// `None` when there are no listed names. Under `words` naming, `CheckCooldown` becomes
-    /// `check_*cooldown`, case-insensitive, so every spelling is caught.
-    pub fn prefilter(&self) -> Option<Regex> {
-        if self.names.is_empty() {
-            return None;
-        }
-        let mut alts: Vec<String> = self
-            .names
-            .keys()
-            .map(|k| match self.naming {
-                Naming::Exact => regex::escape(k),
-                Naming::Words => k
-                    .split('_')
-                    .filter(|w| !w.is_empty())
-                    .map(regex::escape)
-                    .collect::<Vec<_>>()
-                    .join("_*"),
-            })
-            .collect();
-        alts.sort();
-        RegexBuilder::new(&alts.join("|"))
-            .case_insensitive(self.naming == Naming::Words)
-            .size_limit(64 << 20)
-            .build()
-            .ok()
+    /// A literal prefilter: it finds something in every file in which a listed name could
+    /// occur (`None` when there are no listed names).
+    pub fn prefilter(&self) -> Option<regex::bytes::Regex> {
+        let mut keys: Vec<&str> = self.names.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        super::prefilter::for_names(keys.into_iter(), self.naming)
     }
 }
 
@@ -152,9 +145,12 @@ mod tests {
         m.matches("CheckCooldowns", &mut out);
         assert!(out.is_empty());
         let pre = m.prefilter().unwrap();
-        assert!(pre.is_match("x := check_cooldown(1)"));
-        assert!(pre.is_match("CHECKCOOLDOWN"));
-        assert!(!pre.is_match("cooldown check"));
+        assert!(pre.is_match(b"x := check_cooldown(1)"));
+        assert!(
+            pre.is_match(b"checkcooldown"),
+            "words prefilter runs on lower-cased text"
+        );
+        assert!(!pre.is_match(b"cool down check"));
     }
 
     #[test]
@@ -168,6 +164,6 @@ mod tests {
             m.matches(n, &mut out);
             assert!(out.is_empty(), "{n}");
         }
-        assert!(!m.prefilter().unwrap().is_match("check_cooldown"));
+        assert!(!m.prefilter().unwrap().is_match(b"check_cooldown"));
     }
 }

@@ -5,9 +5,10 @@
 //! walks directories or renders output; it reads only the text and facts it is handed.
 
 pub mod matcher;
+pub mod prefilter;
 pub mod reach;
 
-use regex::Regex;
+use aho_corasick::AhoCorasick;
 
 use crate::audit::{EvidenceHit, Finding, FunctionInfo, Mention, Warning};
 use crate::lang::{self, FileFacts, KindSet, Lang, OccKind, TextKind};
@@ -70,7 +71,11 @@ pub struct Needs {
 pub struct Engine<'p> {
     pub policy: &'p Policy,
     matcher: Matcher<'p>,
-    prefilter: Option<Regex>,
+    prefilter: Option<regex::bytes::Regex>,
+    /// Per forbid-pattern rule / evidence entry (same order as in the policy): literals one of
+    /// which a match needs; `None` where none could be derived.
+    pattern_pre: Vec<Option<AhoCorasick>>,
+    evidence_pre: Vec<Option<AhoCorasick>>,
     parse_all: bool,
     want_graph: bool,
     inventory: bool,
@@ -80,6 +85,19 @@ impl<'p> Engine<'p> {
     pub fn new(policy: &'p Policy, needs: Needs) -> Self {
         let matcher = Matcher::new(policy);
         let prefilter = matcher.prefilter();
+        let pattern_pre = policy
+            .rules
+            .iter()
+            .map(|r| match &r.kind {
+                RuleKind::ForbidPattern { regex, .. } => prefilter::for_regex(regex.as_str()),
+                _ => None,
+            })
+            .collect();
+        let evidence_pre = policy
+            .evidence
+            .iter()
+            .map(|e| prefilter::for_regex(e.regex.as_str()))
+            .collect();
         let want_graph = needs.graph
             || policy
                 .rules
@@ -90,6 +108,8 @@ impl<'p> Engine<'p> {
             policy,
             matcher,
             prefilter,
+            pattern_pre,
+            evidence_pre,
             parse_all,
             want_graph,
             inventory: needs.inventory,
@@ -150,11 +170,14 @@ impl<'p> Engine<'p> {
             }
         }
 
-        if !self.needs_facts(lang, src) {
-            return finish(res, rel, lang, src, None);
-        }
-        let facts = lang::extract(lang, rel, src);
-        res.parsed = lang.is_parsed();
+        let facts = match self.depth(rel, lang, src) {
+            Depth::Nothing => return finish(res, rel, lang, src, None),
+            Depth::Text(facts) => facts,
+            Depth::Full => {
+                res.parsed = lang.is_parsed();
+                lang::extract(lang, rel, src)
+            }
+        };
         let idx = LineIndex::new(src);
         for w in &facts.warnings {
             res.warnings.push(Warning {
@@ -207,20 +230,120 @@ impl<'p> Engine<'p> {
         finish(res, rel, lang, src, Some(&facts))
     }
 
-    /// Whether this file must be read by a front-end at all (the prefilter).
-    fn needs_facts(&self, lang: Lang, src: &str) -> bool {
-        // a suppression directive must be confirmed to sit in a comment, not a string
-        if lang.is_parsed() && (self.parse_all || src.contains(crate::suppress::MARKER)) {
-            return true;
+    /// How deeply this file must be read (the prefilter): not at all when nothing in it can
+    /// match; comments and strings only when every listed name in it sits in one (evidence
+    /// and suppressions need no more); else fully.
+    fn depth(&self, rel: &str, lang: Lang, src: &str) -> Depth {
+        if lang.is_parsed() && self.parse_all {
+            return Depth::Full;
         }
-        if self.prefilter.as_ref().is_some_and(|p| p.is_match(src)) && lang.is_parsed() {
-            return true;
+        prefilter::Lowered::with(src, |lower| self.depth_in(rel, lang, src, lower))
+    }
+
+    fn depth_in(&self, rel: &str, lang: Lang, src: &str, lower: &[u8]) -> Depth {
+        let maybe = |pre: &Option<AhoCorasick>| pre.as_ref().is_none_or(|p| p.is_match(lower));
+        let pattern_hit = self
+            .policy
+            .rules
+            .iter()
+            .zip(&self.pattern_pre)
+            .any(|(r, pre)| match &r.kind {
+                RuleKind::ForbidPattern { regex, .. } => {
+                    r.applies_to(rel) && maybe(pre) && regex.is_match(src)
+                }
+                _ => false,
+            });
+        let marker = src.contains(crate::suppress::MARKER);
+        let evidence: Vec<&crate::policy::EvidenceRule> = self
+            .policy
+            .evidence
+            .iter()
+            .zip(&self.evidence_pre)
+            .filter(|(e, pre)| {
+                e.include.as_ref().is_none_or(|g| g.is_match(rel))
+                    && !e.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+                    && maybe(pre)
+            })
+            .map(|(e, _)| e)
+            .collect();
+        if !lang.is_parsed() {
+            let evidence_hit = evidence.iter().any(|e| e.regex.is_match(src));
+            return if pattern_hit || marker || evidence_hit {
+                Depth::Full
+            } else {
+                Depth::Nothing
+            };
         }
-        let pattern_hit = self.policy.rules.iter().any(|r| match &r.kind {
-            RuleKind::ForbidPattern { regex, .. } => regex.is_match(src),
-            _ => false,
+        let hits = self.name_hits(src, lower);
+        if hits.is_empty() && !marker && !pattern_hit && evidence.is_empty() {
+            return Depth::Nothing;
+        }
+        if pattern_hit {
+            // a pattern finding in code wants its enclosing function
+            return Depth::Full;
+        }
+        let Some(facts) = lang::text_only(lang, rel, src) else {
+            // no lexer for this language: decide on the whole text
+            let evidence_hit = evidence.iter().any(|e| e.regex.is_match(src));
+            return if hits.is_empty() && !marker && !evidence_hit {
+                Depth::Nothing
+            } else {
+                Depth::Full
+            };
+        };
+        if !hits.iter().all(|&h| in_regions(&facts.text, h)) {
+            return Depth::Full;
+        }
+        // evidence is quoted from comments and strings: look only there
+        let evidence_hit = evidence.iter().any(|e| {
+            facts
+                .text
+                .iter()
+                .any(|r| e.kinds.contains(r.kind.occ()) && e.regex.is_match(&src[r.start..r.end]))
         });
-        pattern_hit || self.policy.evidence.iter().any(|e| e.regex.is_match(src))
+        if hits.is_empty() && !marker && !evidence_hit {
+            Depth::Nothing
+        } else {
+            Depth::Text(facts)
+        }
+    }
+
+    /// Start offsets of the identifier-like words of `src` that match a listed name: the
+    /// needles find candidates, the matcher decides on the whole word.
+    fn name_hits(&self, src: &str, lower: &[u8]) -> Vec<usize> {
+        let Some(pre) = &self.prefilter else {
+            return Vec::new();
+        };
+        let hay = match self.policy.naming {
+            crate::policy::Naming::Words => lower,
+            crate::policy::Naming::Exact => src.as_bytes(),
+        };
+        let b = src.as_bytes();
+        let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+        let mut hits = Vec::new();
+        let mut out = Vec::new();
+        let mut last_word = usize::MAX;
+        for m in pre.find_iter(hay) {
+            let mut s = m.start();
+            while s > 0 && is_ident(b[s - 1]) {
+                s -= 1;
+            }
+            if s == last_word {
+                continue;
+            }
+            last_word = s;
+            let mut e = m.end();
+            while e < b.len() && is_ident(b[e]) {
+                e += 1;
+            }
+            if let Some(word) = src.get(s..e) {
+                self.matcher.matches(word, &mut out);
+                if !out.is_empty() {
+                    hits.push(s);
+                }
+            }
+        }
+        hits
     }
 
     fn symbols(
@@ -453,6 +576,20 @@ impl<'p> Engine<'p> {
             }
         }
     }
+}
+
+/// How much of a file the engine reads.
+enum Depth {
+    Nothing,
+    /// Comments and strings only: every listed name in the file is inside one.
+    Text(FileFacts),
+    Full,
+}
+
+/// Whether byte `at` lies inside one of the sorted, non-overlapping `regions`.
+fn in_regions(regions: &[lang::TextRegion], at: usize) -> bool {
+    let i = regions.partition_point(|r| r.end <= at);
+    regions.get(i).is_some_and(|r| r.start <= at)
 }
 
 /// Fills fingerprints once every finding of the file is known, and reads its suppressions.

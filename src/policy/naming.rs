@@ -7,28 +7,44 @@
 /// (`checkCooldown`), and the last capital of an acronym followed by a lower-case letter
 /// (`WFEStatus` -> `wfe_status`).
 pub fn words_key(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
     let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
+    words_key_into(name, &mut out);
+    out
+}
+
+/// [`words_key`] into a buffer the caller reuses.
+pub fn words_key_into(name: &str, out: &mut String) {
+    out.clear();
+    let mut prev: Option<char> = None;
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
         if c == '_' {
             if !out.is_empty() && !out.ends_with('_') {
                 out.push('_');
             }
+            prev = Some(c);
             continue;
         }
-        if c.is_uppercase() && i > 0 && !out.is_empty() && !out.ends_with('_') {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+        if c.is_uppercase()
+            && !out.is_empty()
+            && !out.ends_with('_')
+            && let Some(p) = prev
+        {
+            let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
+            if p.is_lowercase() || p.is_ascii_digit() || (p.is_uppercase() && next_lower) {
                 out.push('_');
             }
         }
-        out.extend(c.to_lowercase());
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        prev = Some(c);
     }
     while out.ends_with('_') {
         out.pop();
     }
-    out
 }
 
 #[cfg(test)]
