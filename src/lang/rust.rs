@@ -782,6 +782,9 @@ impl Collector {
         test: bool,
     ) {
         let Some(t) = tok(id, true) else { return };
+        if is_punct(toks, k.wrapping_sub(1), '\'') {
+            return; // lifetime or label: `'a`, `'outer`
+        }
         if frame.mode != TokMode::Attr && is_punct(toks, k.wrapping_sub(1), '$') {
             return; // macro_rules metavariable
         }
@@ -791,8 +794,11 @@ impl Collector {
         {
             return; // fragment specifier of `$name:expr`
         }
+        // a keyword before the name, but not the `static` of a `'static` lifetime
         let word_at = |i: usize| match toks.get(i) {
-            Some(TokenTree::Ident(p)) => Some(p.to_string()),
+            Some(TokenTree::Ident(p)) if !is_punct(toks, i.wrapping_sub(1), '\'') => {
+                Some(p.to_string())
+            }
             _ => None,
         };
         let prev = word_at(k.wrapping_sub(1));
@@ -1855,6 +1861,7 @@ async fn run(r: R) {
     tokio::select! {
         _ = r.mark_skipped() => { let x = 1; }
     }
+    m!('outer: loop { break 'outer; } &'static str);
 }
 ";
         let facts = extract(src);
@@ -1887,6 +1894,8 @@ async fn run(r: R) {
                 r("r", "reference", 11, 13, 14, Some("run"), false),
                 r("mark_skipped", "call", 11, 15, 27, Some("run"), false),
                 r("x", "var", 11, 39, 40, Some("run"), false),
+                r("m", "reference", 13, 5, 6, Some("run"), false),
+                r("str", "reference", 13, 48, 51, Some("run"), false),
             ]
         );
         assert_eq!(
@@ -2055,6 +2064,7 @@ impl<T> Handler for Reconciler<T> {
     pub async fn reconcile(&self) -> u8 {
         let x = \"check_cooldown()\"; check_cooldown(1);
         self.status.mark_skipped() + ;
+        'outer: loop { break 'outer; }
     }
 }
 #[cfg(test)]
@@ -2065,6 +2075,7 @@ mod tests {
 ";
         let facts = extract(src);
         check_invariants(src, &facts);
+        assert!(facts.occurrences.iter().all(|o| o.name != "outer"));
         assert_eq!(facts.warnings.len(), 1);
         assert_eq!(facts.warnings[0].line, 5);
         assert!(
@@ -2088,8 +2099,8 @@ mod tests {
                 ("reconcile".into(), "method", 3, 18),
                 ("check_cooldown".into(), "call", 4, 37),
                 ("mark_skipped".into(), "call", 5, 21),
-                ("t".into(), "func", 11, 8),
-                ("check_cooldown".into(), "call", 11, 14),
+                ("t".into(), "func", 12, 8),
+                ("check_cooldown".into(), "call", 12, 14),
             ]
         );
         let summary: Vec<_> = facts
@@ -2109,8 +2120,8 @@ mod tests {
         assert_eq!(
             summary,
             [
-                ("reconcile", FnKind::Method, Some("Reconciler"), 3, 6, false),
-                ("t", FnKind::Func, None, 11, 11, true),
+                ("reconcile", FnKind::Method, Some("Reconciler"), 3, 7, false),
+                ("t", FnKind::Func, None, 12, 12, true),
             ]
         );
         assert_eq!(
