@@ -22,7 +22,9 @@ fn generate(root: &Path, files: usize) {
         let mut text = String::from("package controller\n\nimport \"context\"\n\n");
         for n in 0..20 {
             if i % 20 == 0 && n == 0 {
-                text.push_str("// CheckCooldown was moved to the orchestrator: no routing logic here.\n");
+                text.push_str(
+                    "// CheckCooldown was moved to the orchestrator: no routing logic here.\n",
+                );
             }
             text.push_str(&format!(
                 "func (r *Reconciler) step{n}(ctx context.Context) error {{\n\tif err := r.Get(ctx, key, &obj); err != nil {{\n\t\treturn err\n\t}}\n"
@@ -30,7 +32,9 @@ fn generate(root: &Path, files: usize) {
             if i % 200 == 0 && n == 1 {
                 text.push_str("\tif r.CheckCooldown(ctx) {\n\t\treturn r.MarkSkipped(ctx)\n\t}\n");
             }
-            text.push_str("\tobj.Status.Phase = \"Running\"\n\treturn r.Status().Update(ctx, &obj)\n}\n\n");
+            text.push_str(
+                "\tobj.Status.Phase = \"Running\"\n\treturn r.Status().Update(ctx, &obj)\n}\n\n",
+            );
         }
         std::fs::write(dir.join(format!("file{i:05}.go")), text).unwrap();
     }
@@ -38,14 +42,19 @@ fn generate(root: &Path, files: usize) {
 
 fn bench(c: &mut Criterion) {
     c.bench_function("go front-end: controller file", |b| {
-        b.iter(|| routeaudit::lang::extract(routeaudit::lang::Lang::Go, "c.go", black_box(CONTROLLER)))
+        b.iter(|| {
+            routeaudit::lang::extract(routeaudit::lang::Lang::Go, "c.go", black_box(CONTROLLER))
+        })
     });
 
     let tmp = tempfile::tempdir().unwrap();
     generate(tmp.path(), 400);
     let req = |inventory| Request {
         paths: vec![PathBuf::from(tmp.path())],
-        needs: Needs { inventory, graph: false },
+        needs: Needs {
+            inventory,
+            graph: false,
+        },
         fail_on: Some(Severity::Error),
         ..Request::default()
     };

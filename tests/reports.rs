@@ -33,16 +33,25 @@ fn committed_schema_is_the_official_one() {
     }
 }
 
-const FIXTURES: &[&str] = &["go_mentions", "go_impure", "go_reach"];
+const FIXTURES: &[&str] = &[
+    "go_mentions",
+    "go_impure",
+    "go_reach",
+    "rust_tricky",
+    "rust_pure",
+    "rust_reach",
+];
 
 #[test]
 fn sarif_from_every_fixture_validates() {
     let v = sarif_validator();
     let mut checked = 0;
+    let examples =
+        ["go-pure", "go-impure", "rust-pure", "rust-impure"].map(|e| format!("../../examples/{e}"));
     for name in FIXTURES
         .iter()
         .copied()
-        .chain(["../../examples/go-pure", "../../examples/go-impure"])
+        .chain(examples.iter().map(String::as_str))
     {
         let o = run_in(&fixture(name), &["check", ".", "--format", "sarif"]);
         assert!(code(&o) < 2, "{name}: {}", stderr(&o));
@@ -54,12 +63,14 @@ fn sarif_from_every_fixture_validates() {
         assert!(errors.is_empty(), "{name}: {errors:#?}");
         checked += 1;
     }
-    assert_eq!(checked, 5);
-    // the reach fixture carries code flows, one location per hop
-    let o = run_in(&fixture("go_reach"), &["check", ".", "--format", "sarif"]);
-    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let flow = &doc["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"];
-    assert_eq!(flow.as_array().unwrap().len(), 4, "{flow:#}");
+    assert_eq!(checked, 6 + 4);
+    // the reach fixtures carry code flows, one location per hop
+    for name in ["go_reach", "rust_reach"] {
+        let o = run_in(&fixture(name), &["check", ".", "--format", "sarif"]);
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let flow = &doc["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"];
+        assert_eq!(flow.as_array().unwrap().len(), 4, "{name}: {flow:#}");
+    }
 }
 
 #[test]

@@ -4,25 +4,40 @@
 mod common;
 use common::*;
 
-const POLICY: &str = "[[rule]]\nid = \"r\"\nkind = \"forbid-symbol\"\nsymbols = [\"CheckCooldown\"]\n";
+const POLICY: &str =
+    "[[rule]]\nid = \"r\"\nkind = \"forbid-symbol\"\nsymbols = [\"CheckCooldown\"]\n";
 
 fn tree() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("routeaudit.toml"), POLICY).unwrap();
-    std::fs::write(dir.path().join("ok.go"), "package a\nfunc f() { CheckCooldown() }\n").unwrap();
+    std::fs::write(
+        dir.path().join("ok.go"),
+        "package a\nfunc f() { CheckCooldown() }\n",
+    )
+    .unwrap();
     dir
 }
 
 #[test]
 fn invalid_utf8_is_exit_2_naming_file_and_line() {
     let dir = tree();
-    std::fs::write(dir.path().join("latin1.go"), b"package a\n// caf\xe9\nfunc g() {}\n").unwrap();
+    std::fs::write(
+        dir.path().join("latin1.go"),
+        b"package a\n// caf\xe9\nfunc g() {}\n",
+    )
+    .unwrap();
     let (code, v) = check_json(dir.path(), &[]);
     assert_eq!(code, 2);
     assert_eq!(v["verdict"], "error");
     let e = &v["errors"][0];
     assert_eq!(e["file"], "latin1.go");
-    assert!(e["message"].as_str().unwrap().contains("invalid UTF-8 at line 2"), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid UTF-8 at line 2"),
+        "{e}"
+    );
     // the rest was still audited
     assert_eq!(v["findings"][0]["file"], "ok.go");
 }
@@ -41,8 +56,14 @@ fn binary_and_huge_files_are_skipped_and_listed() {
         serde_json::json!([{"file": "big.go", "reason": "too-large"}, {"file": "blob.go", "reason": "binary"}])
     );
     assert_eq!(v["summary"]["files_skipped"], 2);
-    let human = stdout(&run_in(dir.path(), &["check", ".", "--max-filesize", "10000", "--color", "never"]));
-    assert!(human.contains("note: skipped 2 file(s): 1 binary, 1 too-large"), "{human}");
+    let human = stdout(&run_in(
+        dir.path(),
+        &["check", ".", "--max-filesize", "10000", "--color", "never"],
+    ));
+    assert!(
+        human.contains("note: skipped 2 file(s): 1 binary, 1 too-large"),
+        "{human}"
+    );
 }
 
 #[cfg(unix)]
@@ -68,10 +89,20 @@ fn unreadable_file_in_scope_is_exit_2() {
 fn a_file_that_vanishes_or_fails_to_read_is_exit_2() {
     // a dangling symlink in scope cannot be read: the gate must not pass on it
     let dir = tree();
-    std::os::unix::fs::symlink(dir.path().join("nowhere.go"), dir.path().join("dangling.go")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("nowhere.go"),
+        dir.path().join("dangling.go"),
+    )
+    .unwrap();
     let (code, v) = check_json(dir.path(), &[]);
     assert_eq!(code, 2, "{v:#}");
-    assert!(v["errors"][0]["file"].as_str().unwrap().contains("dangling.go"), "{v:#}");
+    assert!(
+        v["errors"][0]["file"]
+            .as_str()
+            .unwrap()
+            .contains("dangling.go"),
+        "{v:#}"
+    );
 }
 
 #[cfg(unix)]
@@ -79,14 +110,33 @@ fn a_file_that_vanishes_or_fails_to_read_is_exit_2() {
 fn symlink_loops_are_reported_once_and_the_walk_finishes() {
     let dir = tree();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
-    std::fs::write(dir.path().join("sub/x.go"), "package sub\nfunc x() { CheckCooldown() }\n").unwrap();
+    std::fs::write(
+        dir.path().join("sub/x.go"),
+        "package sub\nfunc x() { CheckCooldown() }\n",
+    )
+    .unwrap();
     std::os::unix::fs::symlink("..", dir.path().join("sub/loop")).unwrap();
     let (code, v) = check_json(dir.path(), &[]);
     assert_eq!(code, 1, "{v:#}");
-    let w: Vec<&serde_json::Value> = v["warnings"].as_array().unwrap().iter().filter(|w| w["code"] == "walk").collect();
+    let w: Vec<&serde_json::Value> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "walk")
+        .collect();
     assert_eq!(w.len(), 1, "{w:?}");
-    assert!(w[0]["message"].as_str().unwrap().contains("symbolic link loop"));
-    let files: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    assert!(
+        w[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("symbolic link loop")
+    );
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
     assert_eq!(files, ["ok.go", "sub/x.go"], "each file once");
     // --no-follow: the link is not entered at all
     let (_, v) = check_json(dir.path(), &["--no-follow"]);
@@ -98,12 +148,25 @@ fn gitignore_and_hidden_files() {
     let dir = tree();
     std::fs::write(dir.path().join(".gitignore"), "gen/\n").unwrap();
     std::fs::create_dir(dir.path().join("gen")).unwrap();
-    std::fs::write(dir.path().join("gen/z.go"), "package gen\nfunc z() { CheckCooldown() }\n").unwrap();
+    std::fs::write(
+        dir.path().join("gen/z.go"),
+        "package gen\nfunc z() { CheckCooldown() }\n",
+    )
+    .unwrap();
     std::fs::create_dir(dir.path().join(".hidden")).unwrap();
-    std::fs::write(dir.path().join(".hidden/h.go"), "package h\nfunc h() { CheckCooldown() }\n").unwrap();
+    std::fs::write(
+        dir.path().join(".hidden/h.go"),
+        "package h\nfunc h() { CheckCooldown() }\n",
+    )
+    .unwrap();
     let files = |extra: &[&str]| -> Vec<String> {
         let (_, v) = check_json(dir.path(), extra);
-        v["findings"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap().to_string()).collect()
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["file"].as_str().unwrap().to_string())
+            .collect()
     };
     assert_eq!(files(&[]), ["ok.go"]);
     assert_eq!(files(&["--no-ignore"]), ["gen/z.go", "ok.go"]);
@@ -114,9 +177,18 @@ fn gitignore_and_hidden_files() {
 fn scope_excludes_and_explicit_files() {
     let dir = tree();
     std::fs::create_dir_all(dir.path().join("vendor/x")).unwrap();
-    std::fs::write(dir.path().join("vendor/x/v.go"), "package x\nfunc v() { CheckCooldown() }\n").unwrap();
+    std::fs::write(
+        dir.path().join("vendor/x/v.go"),
+        "package x\nfunc v() { CheckCooldown() }\n",
+    )
+    .unwrap();
     let (_, v) = check_json(dir.path(), &[]);
-    let files: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
     assert_eq!(files, ["ok.go"], "vendor/** is excluded by default");
     // an explicit file argument is audited, with paths relative to the current directory
     let o = run_in(dir.path(), &["check", "ok.go", "--format", "json"]);

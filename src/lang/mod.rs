@@ -302,11 +302,13 @@ pub fn extract(lang: Lang, rel: &str, src: &str) -> FileFacts {
 }
 
 /// The comment and string regions of a parsed language without the syntax tree, when a cheap
-/// lexer exists for it (Go). The engine uses it for files where listed names occur only in
-/// text.
+/// lexer exists for it (Go; Rust files without test attributes). The engine uses it for files
+/// where listed names occur only in text.
 pub fn text_only(lang: Lang, rel: &str, src: &str) -> Option<FileFacts> {
     let text = match lang {
         Lang::Go => golex::text_regions(src),
+        // test flags in Rust come from attributes, which only the parse sees
+        Lang::Rust if !has_test_attribute(src) => rust::text_regions(src),
         _ => return None,
     };
     Some(finish(
@@ -318,6 +320,16 @@ pub fn text_only(lang: Lang, rel: &str, src: &str) -> Option<FileFacts> {
         rel,
         src,
     ))
+}
+
+/// Whether a Rust file may hold `#[test]`, `#[tokio::test]`, `#[cfg(test)]` or the like.
+fn has_test_attribute(src: &str) -> bool {
+    src.match_indices("#[")
+        .chain(src.match_indices("#!["))
+        .any(|(i, _)| {
+            let line_end = src[i..].find('\n').map_or(src.len(), |n| i + n);
+            src[i..line_end].contains("test")
+        })
 }
 
 fn finish(mut facts: FileFacts, lang: Lang, rel: &str, src: &str) -> FileFacts {

@@ -81,6 +81,12 @@ pub fn extract(src: &str) -> FileFacts {
     })
 }
 
+/// Comments and string literals only, without parsing: the cheap first look the engine takes
+/// at a file (same regions as [`extract`] reports, but without test flags).
+pub fn text_regions(src: &str) -> Vec<TextRegion> {
+    lex(&prepare(src)).regions
+}
+
 /// Turns a shebang line into a line comment of the same length, so that positions stay
 /// exact for both syn and the lexer (syn would otherwise strip it and shift nothing, but
 /// the fallback tokenizer does not know shebangs).

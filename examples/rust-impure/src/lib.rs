@@ -1,0 +1,3 @@
+//! WorkflowExecution controller (kube-rs): the executor half of the remediation pipeline.
+pub mod controller;
+pub mod crd;
