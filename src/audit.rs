@@ -145,6 +145,10 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_function: Option<String>,
     pub test: bool,
+    /// In a file that says it is generated (`// Code generated ... DO NOT EDIT.`): fix the
+    /// generator's input, not the file.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub generated: bool,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,

@@ -232,6 +232,7 @@ fn assemble(
                     occurrence: None,
                     in_function: None,
                     test: false,
+                    generated: false,
                     message: rule.message.clone(),
                     owner: rule.owner.clone(),
                     chain: Vec::new(),

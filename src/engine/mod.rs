@@ -158,6 +158,7 @@ impl<'p> Engine<'p> {
                     occurrence: None,
                     in_function: None,
                     test: path_test,
+                    generated: false,
                     message: rule.message.clone(),
                     owner: rule.owner.clone(),
                     chain: Vec::new(),
@@ -387,6 +388,7 @@ impl<'p> Engine<'p> {
                             occurrence: Some(occ.kind),
                             in_function,
                             test: occ.test,
+                            generated: false,
                             message: rule.message.clone(),
                             owner: rule.owner.clone(),
                             chain: Vec::new(),
@@ -457,6 +459,7 @@ impl<'p> Engine<'p> {
                             occurrence: Some(occ_kind),
                             in_function,
                             test: region.test,
+                            generated: false,
                             message: rule.message.clone(),
                             owner: rule.owner.clone(),
                             chain: Vec::new(),
@@ -527,6 +530,7 @@ impl<'p> Engine<'p> {
                         occurrence: None,
                         in_function: enclosing(facts, span.line),
                         test,
+                        generated: false,
                         message: rule.message.clone(),
                         owner: rule.owner.clone(),
                         chain: Vec::new(),
@@ -600,7 +604,9 @@ fn finish(
     src: &str,
     facts: Option<&FileFacts>,
 ) -> FileResult {
+    let generated = facts.is_some_and(|f| f.generated) || lang::is_generated(src);
     for f in &mut res.findings {
+        f.generated = generated;
         f.fingerprint = fingerprint(f, rel);
     }
     let (directives, errors) = crate::suppress::scan(lang, src, facts);

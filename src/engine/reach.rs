@@ -255,6 +255,7 @@ fn to_finding(rule: &crate::policy::Rule, fns: &[GraphFn], entry: usize, r: Reac
         occurrence: Some(OccKind::Call),
         in_function: Some(fns[entry].name.clone()),
         test: fns[entry].test,
+        generated: false,
         message: format!("{}: {path_text}", rule.message),
         owner: rule.owner.clone(),
         chain,

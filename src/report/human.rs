@@ -170,6 +170,12 @@ fn finding(
     if let Some(func) = &f.in_function {
         writeln!(out, "  {eq} in function `{func}`")?;
     }
+    if f.generated {
+        writeln!(
+            out,
+            "  {eq} note: the file is generated; change what generates it"
+        )?;
+    }
     if let Some(m) = &f.matched
         && Some(m) != f.symbol.as_ref()
     {

@@ -290,6 +290,7 @@ fn finding(rule: &str, kind: &str, severity: Severity) -> Finding {
         occurrence: None,
         in_function: None,
         test: false,
+        generated: false,
         message: String::new(),
         owner: None,
         chain: vec![],
