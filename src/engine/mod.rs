@@ -8,8 +8,6 @@ pub mod matcher;
 pub mod prefilter;
 pub mod reach;
 
-use aho_corasick::AhoCorasick;
-
 use crate::audit::{EvidenceHit, Finding, FunctionInfo, Mention, Warning};
 use crate::lang::{self, FileFacts, KindSet, Lang, OccKind, TextKind};
 use crate::policy::{Policy, RuleKind, TestMode};
@@ -74,8 +72,8 @@ pub struct Engine<'p> {
     prefilter: Option<regex::bytes::Regex>,
     /// Per forbid-pattern rule / evidence entry (same order as in the policy): literals one of
     /// which a match needs; `None` where none could be derived.
-    pattern_pre: Vec<Option<AhoCorasick>>,
-    evidence_pre: Vec<Option<AhoCorasick>>,
+    pattern_pre: Vec<Option<prefilter::Needles>>,
+    evidence_pre: Vec<Option<prefilter::Needles>>,
     parse_all: bool,
     want_graph: bool,
     inventory: bool,
@@ -242,7 +240,8 @@ impl<'p> Engine<'p> {
     }
 
     fn depth_in(&self, rel: &str, lang: Lang, src: &str, lower: &[u8]) -> Depth {
-        let maybe = |pre: &Option<AhoCorasick>| pre.as_ref().is_none_or(|p| p.is_match(lower));
+        let maybe =
+            |pre: &Option<prefilter::Needles>| pre.as_ref().is_none_or(|p| p.is_match(lower));
         let pattern_hit = self
             .policy
             .rules
@@ -254,7 +253,8 @@ impl<'p> Engine<'p> {
                 }
                 _ => false,
             });
-        let marker = src.contains(crate::suppress::MARKER);
+        let marker =
+            memchr::memmem::find(src.as_bytes(), crate::suppress::MARKER.as_bytes()).is_some();
         let evidence: Vec<&crate::policy::EvidenceRule> = self
             .policy
             .evidence

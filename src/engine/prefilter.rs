@@ -62,9 +62,25 @@ impl Lowered {
     }
 }
 
+/// Literal needles searched in the [`Lowered`] text: a few with SIMD substring search, more
+/// with Aho-Corasick.
+pub enum Needles {
+    Few(Vec<memchr::memmem::Finder<'static>>),
+    Many(AhoCorasick),
+}
+
+impl Needles {
+    pub fn is_match(&self, hay: &[u8]) -> bool {
+        match self {
+            Needles::Few(fs) => fs.iter().any(|f| f.find(hay).is_some()),
+            Needles::Many(ac) => ac.is_match(hay),
+        }
+    }
+}
+
 /// Lower-case needles one of which every match of `pattern` contains, to be searched in the
 /// [`Lowered`] text, or `None` when no such set can be derived.
-pub fn for_regex(pattern: &str) -> Option<AhoCorasick> {
+pub fn for_regex(pattern: &str) -> Option<Needles> {
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
     let mut needles = required(&hir)?;
     if needles.iter().any(|n| n.len() < 3) {
@@ -78,7 +94,18 @@ pub fn for_regex(pattern: &str) -> Option<AhoCorasick> {
             kept.push(n);
         }
     }
-    AhoCorasickBuilder::new().build(kept).ok()
+    if kept.len() <= 4 {
+        Some(Needles::Few(
+            kept.iter()
+                .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
+                .collect(),
+        ))
+    } else {
+        AhoCorasickBuilder::new()
+            .build(kept)
+            .ok()
+            .map(Needles::Many)
+    }
 }
 
 /// A set of lower-case literals, one of which every match of `hir` contains.
