@@ -169,6 +169,45 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of `rule`, with the rule's identity, severity, message and owner filled in
+    /// and nothing else: the caller says where and what.
+    pub fn of(rule: &crate::policy::Rule) -> Finding {
+        Finding {
+            rule: rule.id.clone(),
+            rule_kind: rule.kind.name().into(),
+            severity: rule.severity,
+            file: None,
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            symbol: None,
+            matched: None,
+            occurrence: None,
+            in_function: None,
+            test: false,
+            generated: false,
+            message: rule.message.clone(),
+            owner: rule.owner.clone(),
+            chain: Vec::new(),
+            suppressed: false,
+            suppression: None,
+            baselined: false,
+            fingerprint: String::new(),
+            source_line: String::new(),
+        }
+    }
+
+    /// Places the finding at `span` of `file`.
+    pub fn at(mut self, file: &str, span: crate::span::Span) -> Finding {
+        self.file = Some(file.to_string());
+        self.line = Some(span.line);
+        self.column = Some(span.column);
+        self.end_line = Some(span.end_line);
+        self.end_column = Some(span.end_column);
+        self
+    }
+
     /// Whether this finding counts towards the verdict.
     pub fn counts(&self, tests: TestMode) -> bool {
         !(self.suppressed || self.baselined || (self.test && tests == TestMode::Separate))

@@ -219,28 +219,9 @@ fn assemble(
                     declared: None,
                 });
                 findings.push(Finding {
-                    rule: rule.id.clone(),
-                    rule_kind: rule.kind.name().into(),
-                    severity: rule.severity,
-                    file: None,
-                    line: None,
-                    column: None,
-                    end_line: None,
-                    end_column: None,
                     symbol: Some(sym.clone()),
                     matched: Some(sym.clone()),
-                    occurrence: None,
-                    in_function: None,
-                    test: false,
-                    generated: false,
-                    message: rule.message.clone(),
-                    owner: rule.owner.clone(),
-                    chain: Vec::new(),
-                    suppressed: false,
-                    suppression: None,
-                    baselined: false,
-                    fingerprint: String::new(),
-                    source_line: String::new(),
+                    ..Finding::of(rule)
                 });
                 let f = findings.last_mut().expect("just pushed");
                 f.fingerprint = crate::engine::fingerprint(f, "");

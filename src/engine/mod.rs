@@ -143,28 +143,13 @@ impl<'p> Engine<'p> {
                     })
                     .cloned();
                 res.findings.push(Finding {
-                    rule: rule.id.clone(),
-                    rule_kind: rule.kind.name().into(),
-                    severity: rule.severity,
                     file: Some(rel.to_string()),
                     line: Some(1),
                     column: Some(1),
-                    end_line: None,
-                    end_column: None,
                     symbol: rel.rsplit('/').next().map(str::to_string),
                     matched,
-                    occurrence: None,
-                    in_function: None,
                     test: path_test,
-                    generated: false,
-                    message: rule.message.clone(),
-                    owner: rule.owner.clone(),
-                    chain: Vec::new(),
-                    suppressed: false,
-                    suppression: None,
-                    baselined: false,
-                    fingerprint: String::new(),
-                    source_line: String::new(),
+                    ..Finding::of(rule)
                 });
             }
         }
@@ -374,30 +359,20 @@ impl<'p> Engine<'p> {
                             continue;
                         }
                         let in_function = occ.function.map(|i| facts.functions[i].name.clone());
-                        res.findings.push(Finding {
-                            rule: rule.id.clone(),
-                            rule_kind: rule.kind.name().into(),
-                            severity: rule.severity,
-                            file: Some(rel.to_string()),
-                            line: Some(occ.span.line),
-                            column: Some(occ.span.column),
-                            end_line: Some(occ.span.end_line),
-                            end_column: Some(occ.span.end_column),
-                            symbol: Some(occ.name.clone()),
-                            matched: Some(hit.entry.to_string()),
-                            occurrence: Some(occ.kind),
-                            in_function,
-                            test: occ.test,
-                            generated: false,
-                            message: rule.message.clone(),
-                            owner: rule.owner.clone(),
-                            chain: Vec::new(),
-                            suppressed: false,
-                            suppression: None,
-                            baselined: false,
-                            fingerprint: String::new(),
-                            source_line: idx.line_text(src, occ.span.line as usize - 1).to_string(),
-                        });
+                        res.findings.push(
+                            Finding {
+                                symbol: Some(occ.name.clone()),
+                                matched: Some(hit.entry.to_string()),
+                                occurrence: Some(occ.kind),
+                                in_function,
+                                test: occ.test,
+                                source_line: idx
+                                    .line_text(src, occ.span.line as usize - 1)
+                                    .to_string(),
+                                ..Finding::of(rule)
+                            }
+                            .at(rel, occ.span),
+                        );
                     }
                     RuleKind::RequireSymbol { kinds, .. } => {
                         if !kinds.contains(occ.kind) || occ.test {
@@ -445,30 +420,18 @@ impl<'p> Engine<'p> {
                     let source_line = idx.line_text(src, span.line as usize - 1).to_string();
                     if kinds.contains(occ_kind) {
                         let in_function = enclosing(facts, span.line);
-                        res.findings.push(Finding {
-                            rule: rule.id.clone(),
-                            rule_kind: rule.kind.name().into(),
-                            severity: rule.severity,
-                            file: Some(rel.to_string()),
-                            line: Some(span.line),
-                            column: Some(span.column),
-                            end_line: Some(span.end_line),
-                            end_column: Some(span.end_column),
-                            symbol: Some(word.to_string()),
-                            matched: Some(hit.entry.to_string()),
-                            occurrence: Some(occ_kind),
-                            in_function,
-                            test: region.test,
-                            generated: false,
-                            message: rule.message.clone(),
-                            owner: rule.owner.clone(),
-                            chain: Vec::new(),
-                            suppressed: false,
-                            suppression: None,
-                            baselined: false,
-                            fingerprint: String::new(),
-                            source_line,
-                        });
+                        res.findings.push(
+                            Finding {
+                                symbol: Some(word.to_string()),
+                                matched: Some(hit.entry.to_string()),
+                                occurrence: Some(occ_kind),
+                                in_function,
+                                test: region.test,
+                                source_line,
+                                ..Finding::of(rule)
+                            }
+                            .at(rel, span),
+                        );
                     } else {
                         res.mentions.push(Mention {
                             rule: rule.id.clone(),
@@ -516,30 +479,17 @@ impl<'p> Engine<'p> {
                     if drop_tests && test {
                         continue;
                     }
-                    res.findings.push(Finding {
-                        rule: rule.id.clone(),
-                        rule_kind: rule.kind.name().into(),
-                        severity: rule.severity,
-                        file: Some(rel.to_string()),
-                        line: Some(span.line),
-                        column: Some(span.column),
-                        end_line: Some(span.end_line),
-                        end_column: Some(span.end_column),
-                        symbol: Some(src[offset + m.start()..offset + m.end()].to_string()),
-                        matched: Some(regex.as_str().to_string()),
-                        occurrence: None,
-                        in_function: enclosing(facts, span.line),
-                        test,
-                        generated: false,
-                        message: rule.message.clone(),
-                        owner: rule.owner.clone(),
-                        chain: Vec::new(),
-                        suppressed: false,
-                        suppression: None,
-                        baselined: false,
-                        fingerprint: String::new(),
-                        source_line: idx.line_text(src, line_no).to_string(),
-                    });
+                    res.findings.push(
+                        Finding {
+                            symbol: Some(src[offset + m.start()..offset + m.end()].to_string()),
+                            matched: Some(regex.as_str().to_string()),
+                            in_function: enclosing(facts, span.line),
+                            test,
+                            source_line: idx.line_text(src, line_no).to_string(),
+                            ..Finding::of(rule)
+                        }
+                        .at(rel, span),
+                    );
                 }
                 offset += line.len();
             }

@@ -242,27 +242,14 @@ fn to_finding(rule: &crate::policy::Rule, fns: &[GraphFn], entry: usize, r: Reac
         .collect::<Vec<_>>()
         .join(" -> ");
     Finding {
-        rule: rule.id.clone(),
-        rule_kind: rule.kind.name().into(),
-        severity: rule.severity,
-        file: Some(fns[first_fn].file.clone()),
-        line: Some(site.span.line),
-        column: Some(site.span.column),
-        end_line: Some(site.span.end_line),
-        end_column: Some(site.span.end_column),
         symbol: Some(r.target.clone()),
         matched: Some(r.pattern.display()),
         occurrence: Some(OccKind::Call),
         in_function: Some(fns[entry].name.clone()),
         test: fns[entry].test,
-        generated: false,
         message: format!("{}: {path_text}", rule.message),
-        owner: rule.owner.clone(),
         chain,
-        suppressed: false,
-        suppression: None,
-        baselined: false,
-        fingerprint: String::new(),
-        source_line: String::new(),
+        ..Finding::of(rule)
     }
+    .at(&fns[first_fn].file, site.span)
 }
