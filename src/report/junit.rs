@@ -177,9 +177,7 @@ mod tests {
     use crate::testresults::{self, Outcome};
 
     fn xml(a: &Audit) -> String {
-        let mut out = Vec::new();
-        render(a, &mut out).unwrap();
-        String::from_utf8(out).unwrap()
+        sample::rendered(render, a)
     }
 
     #[test]

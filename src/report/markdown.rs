@@ -752,9 +752,7 @@ mod tests {
     use crate::report::sample;
 
     fn doc(a: &Audit) -> String {
-        let mut out = Vec::new();
-        render(a, &mut out).unwrap();
-        String::from_utf8(out).unwrap()
+        sample::rendered(render, a)
     }
 
     #[test]

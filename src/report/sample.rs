@@ -640,3 +640,13 @@ pub fn shifted(n: u32) -> Audit {
     }
     a
 }
+
+/// What a renderer writes for `audit`, as text.
+pub fn rendered(
+    render: fn(&Audit, &mut dyn std::io::Write) -> std::io::Result<()>,
+    audit: &Audit,
+) -> String {
+    let mut out = Vec::new();
+    render(audit, &mut out).expect("rendering into memory cannot fail");
+    String::from_utf8(out).expect("renderers write UTF-8")
+}

@@ -360,9 +360,7 @@ mod tests {
     use std::path::Path;
 
     fn sarif(a: &Audit) -> String {
-        let mut out = Vec::new();
-        render(a, &mut out).unwrap();
-        String::from_utf8(out).unwrap()
+        sample::rendered(render, a)
     }
 
     /// The committed copy of the official schema; the shared folder beside the checkout is
