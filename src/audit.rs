@@ -276,8 +276,62 @@ pub struct Warning {
     pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
-    pub code: String,
+    pub code: WarningCode,
     pub message: String,
+}
+
+/// Stable codes of warnings: part of the JSON contract, so never renamed.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningCode {
+    /// A file with a syntax error, read from a partial syntax tree (or at token level).
+    SyntaxError,
+    /// Something the walk met: a symbolic link loop, an unreadable ignore file.
+    Walk,
+    /// A `forbid-reach` entry that names no function in scope (usually a typo).
+    UnmatchedEntry,
+    /// A `routeaudit:allow` directive that suppresses nothing.
+    UnusedSuppression,
+    /// A baseline entry that matches no finding any more: the baseline can shrink.
+    StaleBaselineEntry,
+}
+
+impl WarningCode {
+    pub const ALL: [WarningCode; 5] = [
+        WarningCode::SyntaxError,
+        WarningCode::Walk,
+        WarningCode::UnmatchedEntry,
+        WarningCode::UnusedSuppression,
+        WarningCode::StaleBaselineEntry,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::SyntaxError => "syntax-error",
+            WarningCode::Walk => "walk",
+            WarningCode::UnmatchedEntry => "unmatched-entry",
+            WarningCode::UnusedSuppression => "unused-suppression",
+            WarningCode::StaleBaselineEntry => "stale-baseline-entry",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            WarningCode::SyntaxError => {
+                "the file has a syntax error; it was read from a partial tree"
+            }
+            WarningCode::Walk => "the walk met a symbolic link loop or a bad ignore file",
+            WarningCode::UnmatchedEntry => "a forbid-reach entry matches no function in scope",
+            WarningCode::UnusedSuppression => "a routeaudit:allow directive suppresses nothing",
+            WarningCode::StaleBaselineEntry => "a baseline entry matches no finding any more",
+        }
+    }
+}
+
+impl std::fmt::Display for WarningCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -332,6 +386,21 @@ pub struct TestResults {
     pub routing_related: Vec<String>,
     /// The files read (`--test-results`).
     pub sources: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warning_codes_are_unique_and_serialize_as_written() {
+        let mut seen = std::collections::HashSet::new();
+        for c in WarningCode::ALL {
+            assert!(seen.insert(c.as_str()), "duplicate code {c}");
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+            assert!(!c.description().is_empty());
+        }
+    }
 }
 
 impl Audit {

@@ -129,7 +129,7 @@ pub fn apply(findings: &mut [Finding], baseline: &BaselineFile, root: &Path) -> 
         .map(|(e, _)| Warning {
             file: e.file.clone(),
             line: e.line,
-            code: "stale-baseline-entry".into(),
+            code: crate::audit::WarningCode::StaleBaselineEntry,
             message: format!(
                 "baseline entry for rule `{}`{} matches no finding any more: it can be removed",
                 e.rule,

@@ -101,7 +101,7 @@ pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptio
             Event::Warning { rel, message } => o.warnings.push(Warning {
                 file: Some(rel),
                 line: None,
-                code: "walk".into(),
+                code: crate::audit::WarningCode::Walk,
                 message,
             }),
         }

@@ -150,7 +150,7 @@ pub fn apply(
         .map(|((file, line, rule), _)| Warning {
             file: Some(file.to_string()),
             line: Some(line),
-            code: "unused-suppression".into(),
+            code: crate::audit::WarningCode::UnusedSuppression,
             message: format!("`routeaudit:allow {rule}` suppresses nothing: remove it"),
         })
         .collect();

@@ -167,7 +167,7 @@ impl<'p> Engine<'p> {
             res.warnings.push(Warning {
                 file: Some(rel.to_string()),
                 line: Some(w.line),
-                code: "syntax-error".into(),
+                code: crate::audit::WarningCode::SyntaxError,
                 message: w.message.clone(),
             });
         }

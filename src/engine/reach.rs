@@ -119,7 +119,7 @@ pub fn evaluate(policy: &Policy, graph_fns: &[GraphFn]) -> (Vec<Finding>, Vec<Wa
                 warnings.push(Warning {
                     file: None,
                     line: None,
-                    code: "unmatched-entry".into(),
+                    code: crate::audit::WarningCode::UnmatchedEntry,
                     message: format!(
                         "rule `{}` ({}): entry `{}` matches no function in scope",
                         rule.id,

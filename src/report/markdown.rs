@@ -171,7 +171,7 @@ fn summary(a: &Audit, mode: TestMode, d: &mut String) {
                 (Some(f), None) => format!("{} ", code(f)),
                 _ => String::new(),
             };
-            w!(d, "- {at}{}: {}", code(&wn.code), md(&wn.message));
+            w!(d, "- {at}{}: {}", code(wn.code.as_str()), md(&wn.message));
         }
         w!(d);
     }

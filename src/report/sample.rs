@@ -581,13 +581,13 @@ pub fn impure() -> Audit {
         Warning {
             file: Some(ROUTING.into()),
             line: Some(51),
-            code: "unused-suppression".into(),
+            code: crate::audit::WarningCode::UnusedSuppression,
             message: "`routeaudit:allow no-skip-api` suppresses nothing".into(),
         },
         Warning {
             file: None,
             line: None,
-            code: "reach-entry-unmatched".into(),
+            code: crate::audit::WarningCode::UnmatchedEntry,
             message: "forbid-reach entry `handleRetry` matches no function".into(),
         },
     ];

@@ -49,7 +49,15 @@ pub fn to_value(audit: &Audit) -> Value {
     let mut notifications: Vec<Value> = audit
         .warnings
         .iter()
-        .map(|w| notification("warning", &w.code, &w.message, w.file.as_deref(), w.line))
+        .map(|w| {
+            notification(
+                "warning",
+                w.code.as_str(),
+                &w.message,
+                w.file.as_deref(),
+                w.line,
+            )
+        })
         .collect();
     notifications.extend(
         audit
