@@ -388,21 +388,6 @@ pub struct TestResults {
     pub sources: Vec<String>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn warning_codes_are_unique_and_serialize_as_written() {
-        let mut seen = std::collections::HashSet::new();
-        for c in WarningCode::ALL {
-            assert!(seen.insert(c.as_str()), "duplicate code {c}");
-            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
-            assert!(!c.description().is_empty());
-        }
-    }
-}
-
 impl Audit {
     /// Sorts every list into the published order. Renderers rely on it.
     pub fn sort(&mut self) {
@@ -428,5 +413,20 @@ impl Audit {
         self.warnings.sort();
         self.errors.sort();
         self.functions.sort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warning_codes_are_unique_and_serialize_as_written() {
+        let mut seen = std::collections::HashSet::new();
+        for c in WarningCode::ALL {
+            assert!(seen.insert(c.as_str()), "duplicate code {c}");
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+            assert!(!c.description().is_empty());
+        }
     }
 }
