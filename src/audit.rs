@@ -410,8 +410,11 @@ impl Audit {
         self.evidence
             .sort_by(|a, b| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)));
         self.skipped.sort();
+        self.skipped.dedup();
         self.warnings.sort();
+        self.warnings.dedup();
         self.errors.sort();
+        self.errors.dedup();
         self.functions.sort();
     }
 }

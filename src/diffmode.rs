@@ -59,7 +59,7 @@ fn toplevel(root: &Path) -> Result<String, String> {
 
 /// Lines added or changed since `rev`, for files under `root`.
 pub fn changes_since(root: &Path, rev: &str) -> Result<Changes, String> {
-    let top = toplevel(root)?;
+    toplevel(root)?;
     let commit = git(
         root,
         &[
@@ -75,15 +75,19 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Changes, String> {
     let prefix = git(root, &["rev-parse", "--show-prefix"])?
         .trim()
         .to_string();
-    let _ = top;
+    // fixed prefixes and unquoted paths, whatever the user's git configuration says
     let diff = git(
         root,
         &[
+            "-c",
+            "core.quotePath=false",
             "diff",
             "--no-color",
             "--no-ext-diff",
             "--unified=0",
             "--no-renames",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
             commit,
             "--",
             ".",
@@ -93,10 +97,18 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Changes, String> {
     let mut current: Option<String> = None;
     for line in diff.lines() {
         if let Some(path) = line.strip_prefix("+++ ") {
+            // git ends a name holding a space with a tab, and quotes names with control
+            // characters, quotes or backslashes C-style
+            let path = path.trim_end_matches('\t');
+            let path = if path.starts_with('"') {
+                unquote(path)
+            } else {
+                path.to_string()
+            };
             current = if path == "/dev/null" {
                 None
             } else {
-                let p = path.strip_prefix("b/").unwrap_or(path);
+                let p = path.strip_prefix("b/").unwrap_or(&path);
                 Some(p.strip_prefix(&prefix).unwrap_or(p).to_string())
             };
         } else if let Some(h) = line.strip_prefix("@@ ") {
@@ -119,10 +131,67 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Changes, String> {
     }
     let untracked = git(
         root,
-        &["ls-files", "--others", "--exclude-standard", "--", "."],
+        &[
+            "ls-files",
+            "-z",
+            "--others",
+            "--exclude-standard",
+            "--",
+            ".",
+        ],
     )?;
-    for p in untracked.lines() {
+    for p in untracked.split('\0').filter(|p| !p.is_empty()) {
         changes.files.insert(p.to_string(), None);
     }
     Ok(changes)
+}
+
+/// Undoes git's C-style quoting of a path: `"b/\303\274ber.go"` -> `b/über.go`.
+fn unquote(q: &str) -> String {
+    let inner = q
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(q);
+    let mut bytes = Vec::with_capacity(inner.len());
+    let mut it = inner.bytes().peekable();
+    while let Some(b) = it.next() {
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match it.next() {
+            Some(b'n') => bytes.push(b'\n'),
+            Some(b't') => bytes.push(b'\t'),
+            Some(b'r') => bytes.push(b'\r'),
+            Some(b'a') => bytes.push(7),
+            Some(b'b') => bytes.push(8),
+            Some(b'f') => bytes.push(12),
+            Some(b'v') => bytes.push(11),
+            Some(d @ b'0'..=b'7') => {
+                let mut v = u32::from(d - b'0');
+                for _ in 0..2 {
+                    if let Some(&n @ b'0'..=b'7') = it.peek() {
+                        v = v * 8 + u32::from(n - b'0');
+                        it.next();
+                    }
+                }
+                bytes.push(v as u8);
+            }
+            Some(other) => bytes.push(other),
+            None => bytes.push(b'\\'),
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unquote;
+
+    #[test]
+    fn git_quoted_paths() {
+        assert_eq!(unquote("\"b/\\303\\274ber.go\""), "b/über.go");
+        assert_eq!(unquote("\"b/say \\\"hi\\\".go\""), "b/say \"hi\".go");
+        assert_eq!(unquote("\"b/tab\\there.go\""), "b/tab\there.go");
+    }
 }

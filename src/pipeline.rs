@@ -79,7 +79,12 @@ pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptio
     let policy = engine.policy;
     let out = Mutex::new(Collected::default());
     let in_scope = |rel: &str| policy.scope.contains(rel);
+    // overlapping arguments (`check . internal`, a file named twice) must not count twice
+    let seen: Mutex<std::collections::HashSet<String>> = Mutex::default();
     let visit = |f: walk::SourceFile| {
+        if !seen.lock().expect("seen lock").insert(f.rel.to_string()) {
+            return;
+        }
         let unit = unit_of(f.rel, f.lang);
         let res = engine.check_file(f.rel, f.lang, f.text, &unit);
         let mut o = out.lock().expect("collector lock");

@@ -352,3 +352,51 @@ fn completions_and_man_page() {
         &stdout(&o)[..200]
     );
 }
+
+#[test]
+fn diff_mode_with_quoted_paths_and_custom_prefixes() {
+    let dir = tree(&[
+        ("über.go", "package a\n"),
+        ("a b.go", "package a\n"),
+        ("c.go", "package a\n"),
+    ]);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["config", "diff.mnemonicPrefix", "true"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    for f in ["über.go", "a b.go", "c.go"] {
+        std::fs::write(dir.path().join(f), "package a\nfunc CheckCooldown() {}\n").unwrap();
+    }
+    std::fs::write(
+        dir.path().join("new ü.go"),
+        "package a\nfunc MarkSkipped() {}\n",
+    )
+    .unwrap();
+    let (code, v) = check_json(dir.path(), &["--new-from-rev", "HEAD"]);
+    assert_eq!(code, 1);
+    let mut failing: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["baselined"] == false)
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    failing.sort();
+    assert_eq!(failing, ["a b.go", "c.go", "new ü.go", "über.go"]);
+}
+
+#[test]
+fn overlapping_paths_count_each_file_once() {
+    let dir = tree(&[("pkg/a.go", "package a\nfunc f() { CheckCooldown() }\n")]);
+    let (_, once) = check_json(dir.path(), &[]);
+    let o = run_in(
+        dir.path(),
+        &["check", ".", "pkg", "pkg/a.go", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["summary"]["files_scanned"],
+        once["summary"]["files_scanned"]
+    );
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+}

@@ -75,6 +75,8 @@ pub struct Engine<'p> {
     pattern_pre: Vec<Option<prefilter::Needles>>,
     evidence_pre: Vec<Option<prefilter::Needles>>,
     parse_all: bool,
+    /// Some forbid-symbol rule reports names in comments or strings as findings.
+    text_findings: bool,
     want_graph: bool,
     inventory: bool,
 }
@@ -102,6 +104,10 @@ impl<'p> Engine<'p> {
                 .iter()
                 .any(|r| matches!(r.kind, RuleKind::ForbidReach { .. }));
         let parse_all = matcher.has_patterns() || want_graph || needs.inventory;
+        let text_findings = policy
+            .rules
+            .iter()
+            .any(|r| matches!(&r.kind, RuleKind::ForbidSymbol { kinds, .. } if kinds.has_text()));
         Engine {
             policy,
             matcher,
@@ -109,6 +115,7 @@ impl<'p> Engine<'p> {
             pattern_pre,
             evidence_pre,
             parse_all,
+            text_findings,
             want_graph,
             inventory: needs.inventory,
         }
@@ -215,8 +222,9 @@ impl<'p> Engine<'p> {
     }
 
     /// How deeply this file must be read (the prefilter): not at all when nothing in it can
-    /// match; comments and strings only when every listed name in it sits in one (evidence
-    /// and suppressions need no more); else fully.
+    /// match; comments and strings only when every listed name in it sits in one and no rule
+    /// turns such a name into a finding (evidence and suppressions need no more); else fully.
+    /// Whatever the depth, the results are those of a full read.
     fn depth(&self, rel: &str, lang: Lang, src: &str) -> Depth {
         if lang.is_parsed() && self.parse_all {
             return Depth::Full;
@@ -232,50 +240,40 @@ impl<'p> Engine<'p> {
             .rules
             .iter()
             .zip(&self.pattern_pre)
-            .any(|(r, pre)| match &r.kind {
-                RuleKind::ForbidPattern { regex, .. } => {
-                    r.applies_to(rel) && maybe(pre) && regex.is_match(src)
-                }
-                _ => false,
+            .any(|(r, pre)| {
+                matches!(&r.kind, RuleKind::ForbidPattern { regex, .. }
+                if r.applies_to(rel) && maybe(pre) && regex.is_match(src))
             });
         let marker =
             memchr::memmem::find(src.as_bytes(), crate::suppress::MARKER.as_bytes()).is_some();
+        // evidence entries whose literals occur: their regex may match somewhere
         let evidence: Vec<&crate::policy::EvidenceRule> = self
             .policy
             .evidence
             .iter()
             .zip(&self.evidence_pre)
-            .filter(|(e, pre)| {
-                e.include.as_ref().is_none_or(|g| g.is_match(rel))
-                    && !e.exclude.as_ref().is_some_and(|g| g.is_match(rel))
-                    && maybe(pre)
-            })
+            .filter(|(e, pre)| e.applies_to(rel) && maybe(pre))
             .map(|(e, _)| e)
             .collect();
-        if !lang.is_parsed() {
-            let evidence_hit = evidence.iter().any(|e| e.regex.is_match(src));
-            return if pattern_hit || marker || evidence_hit {
-                Depth::Full
-            } else {
-                Depth::Nothing
-            };
-        }
-        let hits = self.name_hits(src, lower);
-        if hits.is_empty() && !marker && !pattern_hit && evidence.is_empty() {
-            return Depth::Nothing;
-        }
+        let hits = if lang.is_parsed() {
+            self.name_hits(src, lower)
+        } else {
+            Vec::new()
+        };
         if pattern_hit {
             // a pattern finding in code wants its enclosing function
             return Depth::Full;
         }
+        if hits.is_empty() && !marker && evidence.is_empty() {
+            return Depth::Nothing;
+        }
+        if !lang.is_parsed() || (!hits.is_empty() && self.text_findings) {
+            // text files have nothing but text; a name in text that is a finding wants its
+            // enclosing function
+            return Depth::Full;
+        }
         let Some(facts) = lang::text_only(lang, rel, src) else {
-            // no lexer for this language: decide on the whole text
-            let evidence_hit = evidence.iter().any(|e| e.regex.is_match(src));
-            return if hits.is_empty() && !marker && !evidence_hit {
-                Depth::Nothing
-            } else {
-                Depth::Full
-            };
+            return Depth::Full;
         };
         if !hits.iter().all(|&h| in_regions(&facts.text, h)) {
             return Depth::Full;
@@ -304,29 +302,21 @@ impl<'p> Engine<'p> {
             crate::policy::Naming::Words => lower,
             crate::policy::Naming::Exact => src.as_bytes(),
         };
-        let b = src.as_bytes();
-        let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
         let mut hits = Vec::new();
         let mut out = Vec::new();
         let mut last_word = usize::MAX;
         for m in pre.find_iter(hay) {
-            let mut s = m.start();
-            while s > 0 && is_ident(b[s - 1]) {
-                s -= 1;
+            if !src.is_char_boundary(m.start()) || !src.is_char_boundary(m.end()) {
+                continue;
             }
+            let (s, e) = lang::word_around(src, m.start(), m.end());
             if s == last_word {
                 continue;
             }
             last_word = s;
-            let mut e = m.end();
-            while e < b.len() && is_ident(b[e]) {
-                e += 1;
-            }
-            if let Some(word) = src.get(s..e) {
-                self.matcher.matches(word, &mut out);
-                if !out.is_empty() {
-                    hits.push(s);
-                }
+            self.matcher.matches(&src[s..e], &mut out);
+            if !out.is_empty() {
+                hits.push(s);
             }
         }
         hits
@@ -505,10 +495,7 @@ impl<'p> Engine<'p> {
         res: &mut FileResult,
     ) {
         for ev in &self.policy.evidence {
-            if ev.include.as_ref().is_some_and(|g| !g.is_match(rel))
-                || ev.exclude.as_ref().is_some_and(|g| g.is_match(rel))
-                || !ev.regex.is_match(src)
-            {
+            if !ev.applies_to(rel) || !ev.regex.is_match(src) {
                 continue;
             }
             for region in &facts.text {

@@ -20,15 +20,25 @@ pub fn for_names<'a>(
     keys: impl Iterator<Item = &'a str>,
     naming: Naming,
 ) -> Option<regex::bytes::Regex> {
+    let mut unicode = false;
     let mut alts: Vec<String> = keys
         .map(|k| match naming {
             Naming::Exact => regex::escape(k),
-            Naming::Words => k
-                .split('_')
-                .filter(|w| !w.is_empty())
-                .map(regex::escape)
-                .collect::<Vec<_>>()
-                .join("_*"),
+            Naming::Words => {
+                let alt = k
+                    .split('_')
+                    .filter(|w| !w.is_empty())
+                    .map(regex::escape)
+                    .collect::<Vec<_>>()
+                    .join("_*");
+                if k.is_ascii() {
+                    alt
+                } else {
+                    // the haystack is lower-cased for ASCII only: fold the rest here
+                    unicode = true;
+                    format!("(?i:{alt})")
+                }
+            }
         })
         .collect();
     if alts.is_empty() {
@@ -36,7 +46,7 @@ pub fn for_names<'a>(
     }
     alts.sort();
     regex::bytes::RegexBuilder::new(&alts.join("|"))
-        .unicode(false)
+        .unicode(unicode || naming == Naming::Exact)
         .size_limit(64 << 20)
         .build()
         .ok()
@@ -62,6 +72,9 @@ impl Lowered {
     }
 }
 
+/// The non-ASCII letters that case-insensitive ASCII letters match under Unicode folding.
+const FOLD_EXTRAS: [char; 2] = ['\u{17F}', '\u{212A}'];
+
 /// Literal needles searched in the [`Lowered`] text: a few with SIMD substring search, more
 /// with Aho-Corasick.
 pub enum Needles {
@@ -71,10 +84,15 @@ pub enum Needles {
 
 impl Needles {
     pub fn is_match(&self, hay: &[u8]) -> bool {
-        match self {
+        let found = match self {
             Needles::Few(fs) => fs.iter().any(|f| f.find(hay).is_some()),
             Needles::Many(ac) => ac.is_match(hay),
-        }
+        };
+        found
+            || FOLD_EXTRAS.iter().any(|c| {
+                let mut buf = [0u8; 4];
+                memchr::memmem::find(hay, c.encode_utf8(&mut buf).as_bytes()).is_some()
+            })
     }
 }
 
@@ -199,15 +217,18 @@ fn single_char(c: &Class) -> Option<char> {
             }
         }
     }
-    let lower: Vec<char> = chars
+    // every member must be an ASCII case variant of one letter, or one of the two non-ASCII
+    // letters Unicode case folding adds (the Kelvin sign in `(?i)k`, the long s in `(?i)s`):
+    // [`Needles::is_match`] says "maybe" for any text that holds one of those
+    if !chars
         .iter()
-        .filter(|c| c.is_ascii())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    // every member must be an ASCII case variant of one letter (the Kelvin sign K and the
-    // long s that Unicode case folding adds are tolerated: their ASCII letters are there)
-    let first = *lower.first()?;
-    if lower.iter().all(|&c| c == first) && chars.len() <= 3 {
+        .all(|c| c.is_ascii() || FOLD_EXTRAS.contains(c))
+    {
+        return None;
+    }
+    let ascii: Vec<char> = chars.iter().filter(|c| c.is_ascii()).copied().collect();
+    let first = ascii.first()?.to_ascii_lowercase();
+    if ascii.iter().all(|c| c.to_ascii_lowercase() == first) {
         Some(first)
     } else {
         None
@@ -262,6 +283,13 @@ mod tests {
         }
         let pre = for_regex(r"(?i)no routing logic").unwrap();
         assert!(!Lowered::with("routing happens", |l| pre.is_match(l)));
+        // Unicode case folding: (?i)s matches the long s, (?i)k the Kelvin sign
+        let re = regex::Regex::new(r"(?i)skipreason").unwrap();
+        let text = "a: \u{17F}kipReason";
+        assert!(re.is_match(text));
+        assert!(Lowered::with(text, |l| for_regex(re.as_str())
+            .unwrap()
+            .is_match(l)));
     }
 
     #[test]

@@ -322,14 +322,17 @@ pub fn text_only(lang: Lang, rel: &str, src: &str) -> Option<FileFacts> {
     ))
 }
 
-/// Whether a Rust file may hold `#[test]`, `#[tokio::test]`, `#[cfg(test)]` or the like.
+/// Whether a Rust file may hold `#[test]`, `#[tokio::test]`, `#[cfg(test)]` or the like: an
+/// attribute (up to its first `]`, over as many lines as it takes) that mentions `test`.
 fn has_test_attribute(src: &str) -> bool {
-    src.match_indices("#[")
-        .chain(src.match_indices("#!["))
-        .any(|(i, _)| {
-            let line_end = src[i..].find('\n').map_or(src.len(), |n| i + n);
-            src[i..line_end].contains("test")
-        })
+    src.match_indices('#').any(|(i, _)| {
+        let rest = src[i + 1..].trim_start_matches('!');
+        rest.starts_with('[')
+            && rest[1..]
+                .split(']')
+                .next()
+                .is_some_and(|attr| attr.contains("test"))
+    })
 }
 
 fn finish(mut facts: FileFacts, lang: Lang, rel: &str, src: &str) -> FileFacts {
@@ -352,30 +355,51 @@ pub fn is_generated(src: &str) -> bool {
     })
 }
 
-/// Identifier-like words (`[A-Za-z_][A-Za-z0-9_]*`) of `text`, as byte ranges relative to it.
+/// Whether `c` continues an identifier-like word: a letter or digit of any script, or `_`.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Identifier-like words of `text` (maximal runs of [`is_word_char`] that do not start with a
+/// digit: `10ms` and `0x1f` are numbers), as byte ranges relative to it. The one definition of
+/// a word: mentions in comments and strings, and the prefilter's check around a name hit.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let bytes = text.as_bytes();
-    let mut i = 0;
+    let mut it = text.char_indices().peekable();
     std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let c = bytes[i];
-            if c.is_ascii_alphabetic() || c == b'_' {
-                let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
+        while let Some((start, c)) = it.next() {
+            if !is_word_char(c) {
+                continue;
+            }
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, n)) = it.peek() {
+                if !is_word_char(n) {
+                    break;
                 }
-                return Some((start, i));
-            } else if c.is_ascii_digit() {
-                // skip a number together with a trailing suffix (`0x1f`, `10ms`)
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-            } else {
-                i += 1;
+                end = i + n.len_utf8();
+                it.next();
+            }
+            if !c.is_numeric() {
+                return Some((start, end));
             }
         }
         None
     })
+}
+
+/// The word of `text` that contains bytes `start..end` (char boundaries): the range widened
+/// over word characters on both sides.
+pub fn word_around(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let s = text[..start]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_word_char(c))
+        .last()
+        .map_or(start, |(i, _)| i);
+    let e = text[end..]
+        .char_indices()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(text.len(), |(i, _)| end + i);
+    (s, e)
 }
 
 #[cfg(test)]
@@ -384,9 +408,32 @@ mod tests {
 
     #[test]
     fn words_split_on_punctuation() {
-        let t = "// http://x/check_cooldown, CheckCooldown() 10ms";
+        let t = "// http://x/check_cooldown, CheckCooldown() 10ms “MarkSkipped” café_x Übercheck’s";
         let w: Vec<&str> = words(t).map(|(s, e)| &t[s..e]).collect();
-        assert_eq!(w, ["http", "x", "check_cooldown", "CheckCooldown"]);
+        assert_eq!(
+            w,
+            [
+                "http",
+                "x",
+                "check_cooldown",
+                "CheckCooldown",
+                "MarkSkipped",
+                "café_x",
+                "Übercheck",
+                "s"
+            ]
+        );
+    }
+
+    #[test]
+    fn word_around_a_hit() {
+        let t = "see “CheckCooldown” and xCheckCooldownActive";
+        let at = t.find("Check").unwrap();
+        let (s, e) = word_around(t, at, at + 5);
+        assert_eq!(&t[s..e], "CheckCooldown");
+        let at = t.rfind("Cooldown").unwrap();
+        let (s, e) = word_around(t, at, at + 8);
+        assert_eq!(&t[s..e], "xCheckCooldownActive");
     }
 
     #[test]
@@ -396,6 +443,16 @@ mod tests {
         let decl = KindSet::from_name("declaration").unwrap();
         assert!(decl.contains(OccKind::Variant) && !decl.contains(OccKind::Reference));
         assert!(KindSet::from_name("nonsense").is_none());
+    }
+
+    #[test]
+    fn test_attributes_over_several_lines() {
+        assert!(has_test_attribute(
+            "#[cfg(all(\n    feature = \"slow\",\n    test\n))]\nmod m {}"
+        ));
+        assert!(has_test_attribute("#![cfg(test)]"));
+        assert!(has_test_attribute("#[tokio::test]\nasync fn t() {}"));
+        assert!(!has_test_attribute("#[derive(Debug)]\nstruct Test;"));
     }
 
     #[test]

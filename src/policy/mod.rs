@@ -225,6 +225,14 @@ pub struct EvidenceRule {
     pub origin: Origin,
 }
 
+impl EvidenceRule {
+    /// Whether a file (already in the policy scope) is in this entry's narrowed scope.
+    pub fn applies_to(&self, rel: &str) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(rel))
+            && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+    }
+}
+
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Handoff {
     pub title: String,

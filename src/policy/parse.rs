@@ -608,7 +608,34 @@ impl<'a> Reader<'a> {
         key: &str,
         rule: Option<&str>,
     ) -> Option<Regex> {
-        match Regex::new(s) {
+        self.compile(s, span, key, rule, false)
+    }
+
+    /// A regex applied line by line (`forbid-pattern`, `[[evidence]]`): `^` and `$` are line
+    /// bounds, also before a `\r\n`, so testing the whole text first finds what the lines do.
+    fn line_regex(
+        &mut self,
+        s: &str,
+        span: Range<usize>,
+        key: &str,
+        rule: Option<&str>,
+    ) -> Option<Regex> {
+        self.compile(s, span, key, rule, true)
+    }
+
+    fn compile(
+        &mut self,
+        s: &str,
+        span: Range<usize>,
+        key: &str,
+        rule: Option<&str>,
+        lines: bool,
+    ) -> Option<Regex> {
+        match regex::RegexBuilder::new(s)
+            .multi_line(lines)
+            .crlf(lines)
+            .build()
+        {
             Ok(r) => Some(r),
             Err(e) => {
                 let msg = e.to_string().replace('\n', "\n    ");
@@ -818,7 +845,7 @@ impl<'a> Reader<'a> {
                 let regex = match get(t, "regex") {
                     Some(v) => {
                         let s = self.string(v, "regex", rid)?;
-                        let re = self.regex(&s, v.span(), "regex", rid);
+                        let re = self.line_regex(&s, v.span(), "regex", rid);
                         if re.as_ref().is_some_and(|re| re.is_match("")) {
                             self.err(
                                 v.span(),
@@ -995,7 +1022,7 @@ impl<'a> Reader<'a> {
         let regex = match get(t, "regex") {
             Some(v) => {
                 let s = self.string(v, "regex", rid)?;
-                self.regex(&s, v.span(), "regex", rid)
+                self.line_regex(&s, v.span(), "regex", rid)
             }
             None => {
                 self.err(
