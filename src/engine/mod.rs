@@ -388,7 +388,14 @@ impl<'p> Engine<'p> {
             }
         }
 
-        // names inside comments and strings: mentions, or findings where a rule asks for text
+        // names inside comments and strings: mentions, or findings where a rule asks for text;
+        // a name that is also code there (a Rust format string capturing a variable) was
+        // counted as code above
+        let code_at: std::collections::HashSet<(u32, u32)> = facts
+            .occurrences
+            .iter()
+            .map(|o| (o.span.line, o.span.column))
+            .collect();
         for region in &facts.text {
             if drop_tests && region.test {
                 continue;
@@ -407,6 +414,9 @@ impl<'p> Engine<'p> {
                         continue;
                     }
                     let span = idx.span(src, region.start + s, region.start + e);
+                    if code_at.contains(&(span.line, span.column)) {
+                        continue;
+                    }
                     let source_line = idx.line_text(src, span.line as usize - 1).to_string();
                     if kinds.contains(occ_kind) {
                         let in_function = enclosing(facts, span.line);

@@ -108,17 +108,26 @@ fn analyze(src: &str, lexed: &Lexed) -> FileFacts {
     let mut col = Collector::default();
     let mut warnings = Vec::new();
     if lexed.max_nesting > MAX_NESTING {
-        warnings.push(ParseWarning {
-            line: 1,
-            message: format!(
-                "nesting deeper than {MAX_NESTING} levels; only comments and strings were read"
-            ),
-        });
-        return FileFacts {
-            text: lexed.regions.clone(),
-            warnings,
-            ..FileFacts::default()
-        };
+        // too deep for syn's recursion: classify at token level (an explicit stack), so a call
+        // buried in the nesting is still found
+        match TokenStream::from_str(src) {
+            Ok(tokens) => {
+                warnings.push(ParseWarning {
+                    line: 1,
+                    message: format!(
+                        "nesting deeper than {MAX_NESTING} levels; identifiers classified from tokens only"
+                    ),
+                });
+                col.walk_tokens(tokens, TokMode::Fallback, None, false, None);
+            }
+            Err(e) => warnings.push(ParseWarning {
+                line: error_line(e.span(), src),
+                message: format!("cannot tokenize: {e}; only comments and strings were read"),
+            }),
+        }
+        let facts = col.finish(lexed.regions.clone(), warnings);
+        proc_macro2::extra::invalidate_current_thread_spans();
+        return facts;
     }
     match syn::parse_str::<syn::File>(src) {
         Ok(file) => col.visit_file(&file),
@@ -356,6 +365,20 @@ struct Tok {
     offset: usize,
 }
 
+/// Macros whose string arguments are format strings that can capture variables inline.
+fn is_format_macro(path: &syn::Path) -> bool {
+    path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "format" | "format_args" | "print" | "println" | "eprint" | "eprintln" | "write"
+                | "writeln" | "panic" | "assert" | "assert_eq" | "assert_ne" | "debug_assert"
+                | "debug_assert_eq" | "debug_assert_ne" | "unreachable" | "todo"
+                | "unimplemented" | "trace" | "debug" | "info" | "warn" | "error" | "event"
+                | "anyhow" | "bail" | "ensure"
+        )
+    })
+}
+
 /// `None` for keywords (`self`, `Self`, `crate`, `super`, `_`, and with `all_keywords` every
 /// keyword) and for tokens without a source position.
 fn tok(ident: &Ident, all_keywords: bool) -> Option<Tok> {
@@ -440,6 +463,9 @@ struct Collector {
     receivers: Vec<Option<String>>,
     test: bool,
     test_ranges: Vec<(usize, usize)>,
+    /// Variables captured by format strings (`println!("{check_cooldown}")`): uses of code
+    /// that sit inside a string region, kept apart from the text check in `finish`.
+    format_args: Vec<(usize, Occurrence)>,
 }
 
 impl Collector {
@@ -480,6 +506,79 @@ impl Collector {
                 value,
             });
             self.call_offsets[f].push(t.offset);
+        }
+    }
+
+    /// The variables a format string captures inline (`"{name}"`, `"{name:>8}"`) are
+    /// references, at their exact place inside the literal.
+    fn record_format_args(&mut self, lit: &syn::LitStr) {
+        let sp = lit.span();
+        let start = sp.start();
+        if start.line == 0 {
+            return;
+        }
+        let base = sp.byte_range().start;
+        let raw = lit.token().to_string();
+        let chars: Vec<(usize, char)> = raw.char_indices().collect();
+        // (line, 0-based column) of every char of the literal
+        let mut line = start.line as u32;
+        let mut col = start.column as u32;
+        let mut pos = Vec::with_capacity(chars.len());
+        for &(_, c) in &chars {
+            pos.push((line, col));
+            if c == '\n' {
+                line += 1;
+                col = 0;
+            } else {
+                col += 1;
+            }
+        }
+        let mut k = 0;
+        while k < chars.len() {
+            let (_, c) = chars[k];
+            if c != '{' {
+                k += 1;
+                continue;
+            }
+            if chars.get(k + 1).is_some_and(|&(_, n)| n == '{') {
+                k += 2;
+                continue;
+            }
+            // `\u{..}` is an escape, not a placeholder
+            if k >= 2 && chars[k - 1].1 == 'u' && chars[k - 2].1 == '\\' {
+                k += 1;
+                continue;
+            }
+            let first = k + 1;
+            let mut end = first;
+            while end < chars.len() && super::is_word_char(chars[end].1) {
+                end += 1;
+            }
+            let closes = chars.get(end).is_some_and(|&(_, n)| n == '}' || n == ':');
+            let name_ok = end > first && !chars[first].1.is_numeric();
+            if closes && name_ok {
+                let name: String = chars[first..end].iter().map(|&(_, c)| c).collect();
+                let (l, c0) = pos[first];
+                let (el, ec0) = pos[end - 1];
+                if !SPECIAL.contains(&name.as_str()) {
+                    self.format_args.push((
+                        base + chars[first].0,
+                        Occurrence {
+                            name,
+                            kind: OccKind::Reference,
+                            span: Span {
+                                line: l,
+                                column: c0 + 1,
+                                end_line: el,
+                                end_column: ec0 + 2,
+                            },
+                            function: self.cur_fn(),
+                            test: self.test,
+                        },
+                    ));
+                }
+            }
+            k = end.max(k + 1);
         }
     }
 
@@ -573,6 +672,7 @@ impl Collector {
             i > 0 && off < text[i - 1].end
         };
         self.occurrences.retain(|(off, _)| !inside_text(*off));
+        self.occurrences.append(&mut self.format_args);
         for (f, offsets) in self.functions.iter_mut().zip(&self.call_offsets) {
             let mut calls: Vec<(usize, Call)> = offsets
                 .iter()
@@ -1440,7 +1540,20 @@ impl<'ast> Visit<'ast> for Collector {
         self.visit_path(&m.path);
         let parsed = m.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated);
         match parsed {
-            Ok(exprs) => exprs.iter().for_each(|e| self.visit_expr(e)),
+            Ok(exprs) => {
+                if is_format_macro(&m.path) {
+                    for e in &exprs {
+                        if let Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(lit),
+                            ..
+                        }) = e
+                        {
+                            self.record_format_args(lit);
+                        }
+                    }
+                }
+                exprs.iter().for_each(|e| self.visit_expr(e))
+            }
             Err(_) => self.walk_tokens(
                 m.tokens.clone(),
                 TokMode::Macro,
@@ -1572,9 +1685,32 @@ mod tests {
             let (s, e) = (idx.position(src, t.start), idx.position(src, t.end));
             for o in &facts.occurrences {
                 let p = (o.span.line, o.span.column);
-                assert!(!(s <= p && p < e), "{o:?} inside {t:?}");
+                // the one kind of code inside a string: a variable a format string captures
+                let placeholder = t.kind == TextKind::String
+                    && idx
+                        .line_text(src, o.span.line as usize - 1)
+                        .chars()
+                        .nth((o.span.column as usize).saturating_sub(2))
+                        == Some('{')
+                    && o.span.column > 1;
+                assert!(!(s <= p && p < e) || placeholder, "{o:?} inside {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn format_strings_capture_variables() {
+        let src = "fn f(check_cooldown: bool) {\n    println!(\"a {check_cooldown:>5} {{check_cooldown}} \\u{41}\");\n    let t = \"{check_cooldown}\";\n    tracing::info!(\"{} {check_cooldown}\", 1);\n}\n";
+        let facts = extract(src);
+        check_invariants(src, &facts);
+        assert_eq!(
+            named(&facts, &["check_cooldown"]),
+            [
+                ("check_cooldown".to_string(), "var", 1, 6),
+                ("check_cooldown".to_string(), "reference", 2, 18),
+                ("check_cooldown".to_string(), "reference", 4, 25),
+            ]
+        );
     }
 
     #[test]
