@@ -17,6 +17,15 @@ pub struct Directive {
     pub line: u32,
     pub rules: Vec<String>,
     pub reason: String,
+    /// After code on its line: it covers that line only. Alone on its line, it covers the
+    /// line below.
+    pub trailing: bool,
+}
+
+impl Directive {
+    fn covers(&self, line: u32) -> bool {
+        line == self.line || (!self.trailing && line == self.line + 1)
+    }
 }
 
 /// A directive that cannot be honoured (no reason, no rule): the run exits with code 2.
@@ -110,6 +119,7 @@ pub fn scan(
             line: line_no,
             rules,
             reason: reason.to_string(),
+            trailing: !line[..m.start()].trim().is_empty(),
         });
     }
     (dirs, errors)
@@ -137,7 +147,7 @@ pub fn apply(
         };
         if let Some(d) = dirs
             .iter()
-            .find(|d| (d.line == line || d.line + 1 == line) && d.rules.contains(&f.rule))
+            .find(|d| d.covers(line) && d.rules.contains(&f.rule))
         {
             f.suppressed = true;
             f.suppression = Some(d.reason.clone());
@@ -177,17 +187,20 @@ x := \"routeaudit:allow r -- in a string\"\n\
                 Directive {
                     line: 1,
                     rules: vec!["no-routing".into()],
-                    reason: "kept for the v1 API until 2027".into()
+                    reason: "kept for the v1 API until 2027".into(),
+                    trailing: true,
                 },
                 Directive {
                     line: 2,
                     rules: vec!["r1".into(), "r2".into()],
-                    reason: "both".into()
+                    reason: "both".into(),
+                    trailing: false,
                 },
                 Directive {
                     line: 6,
                     rules: vec!["r4".into()],
-                    reason: "block".into()
+                    reason: "block".into(),
+                    trailing: false,
                 },
             ]
         );

@@ -78,6 +78,28 @@ func f() {\n\
 }
 
 #[test]
+fn a_trailing_suppression_covers_its_own_line_only() {
+    let dir = tree(&[(
+        "a.go",
+        "package a\nfunc f() {\n\tCheckCooldown() // routeaudit:allow no-routing -- legacy\n\tCheckCooldown()\n}\n",
+    )]);
+    let (code, v) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let f: Vec<(u64, bool)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["suppressed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(f, [(3, true), (4, false)]);
+}
+
+#[test]
 fn suppression_without_reason_exits_2_naming_file_and_line() {
     let dir = tree(&[(
         "a.go",

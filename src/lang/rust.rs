@@ -370,11 +370,33 @@ fn is_format_macro(path: &syn::Path) -> bool {
     path.segments.last().is_some_and(|s| {
         matches!(
             s.ident.to_string().as_str(),
-            "format" | "format_args" | "print" | "println" | "eprint" | "eprintln" | "write"
-                | "writeln" | "panic" | "assert" | "assert_eq" | "assert_ne" | "debug_assert"
-                | "debug_assert_eq" | "debug_assert_ne" | "unreachable" | "todo"
-                | "unimplemented" | "trace" | "debug" | "info" | "warn" | "error" | "event"
-                | "anyhow" | "bail" | "ensure"
+            "format"
+                | "format_args"
+                | "print"
+                | "println"
+                | "eprint"
+                | "eprintln"
+                | "write"
+                | "writeln"
+                | "panic"
+                | "assert"
+                | "assert_eq"
+                | "assert_ne"
+                | "debug_assert"
+                | "debug_assert_eq"
+                | "debug_assert_ne"
+                | "unreachable"
+                | "todo"
+                | "unimplemented"
+                | "trace"
+                | "debug"
+                | "info"
+                | "warn"
+                | "error"
+                | "event"
+                | "anyhow"
+                | "bail"
+                | "ensure"
         )
     })
 }
