@@ -276,6 +276,7 @@ fn color_always_paints_and_never_does_not() {
 #[test]
 fn prefilter_depth_does_not_change_results() {
     for name in [
+        "prefilter_edge",
         "go_mentions",
         "go_impure",
         "go_reach",
@@ -348,4 +349,74 @@ fn findings_in_generated_files_say_so() {
         human.contains("= note: the file is generated; change what generates it"),
         "{human}"
     );
+}
+
+/// The same with the edge fixture's second policy, where names in text are mentions only (so
+/// files are lexed rather than parsed).
+#[test]
+fn prefilter_depth_does_not_change_results_for_text_only_names() {
+    let dir = fixture("prefilter_edge");
+    let out = tempfile::tempdir().unwrap();
+    let md = out.path().join("doc.md");
+    let light = run_in(
+        &dir,
+        &["check", ".", "--format", "json", "--policy", "code.toml"],
+    );
+    let full = run_in(
+        &dir,
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--policy",
+            "code.toml",
+            "--markdown-output",
+            md.to_str().unwrap(),
+        ],
+    );
+    let mut a: serde_json::Value = serde_json::from_str(&stdout(&light)).unwrap();
+    let mut b: serde_json::Value = serde_json::from_str(&stdout(&full)).unwrap();
+    assert!(a["summary"]["files_parsed"].as_u64() < b["summary"]["files_parsed"].as_u64());
+    a["summary"]["files_parsed"] = 0.into();
+    b["summary"]["files_parsed"] = 0.into();
+    assert_eq!(a, b);
+    // and the edge cases were found at all
+    let syms: Vec<&str> = a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["symbol"].as_str())
+        .collect();
+    for s in ["CHECK__COOLDOWN", "ÜberCheck", "  skipDetails:"] {
+        assert!(syms.contains(&s), "{s} in {syms:?}");
+    }
+    let mentions: Vec<&str> = a["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["symbol"].as_str().unwrap())
+        .collect();
+    for s in [
+        "CheckCooldown",
+        "SkipReason",
+        "ÜBER_CHECK",
+        "MarkSkipped",
+        "mark_skipped",
+    ] {
+        assert!(mentions.contains(&s), "{s} in {mentions:?}");
+    }
+    assert!(
+        a["evidence"].as_array().unwrap().len() >= 2,
+        "{:#}",
+        a["evidence"]
+    );
+    // the Rust test module behind the multi-line attribute is test code
+    let m = a["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["symbol"] == "mark_skipped")
+        .unwrap();
+    assert_eq!(m["test"], true);
 }

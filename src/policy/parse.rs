@@ -116,7 +116,12 @@ pub fn load_builtin(name: &str) -> Result<Policy, Errors> {
 /// relative `extends` paths are resolved (None for builtins).
 pub fn parse_policy(src: &str, file: &str, dir: Option<&Path>) -> Result<Policy, Errors> {
     let mut seen = Vec::new();
-    let layer = read_layer(src, file, dir, &mut seen)?;
+    let layer = read_layer(src, file, dir, &mut seen).map_err(|mut es| {
+        // in the order of the files and lines they point at
+        es.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        es.dedup();
+        es
+    })?;
     let name = layer.name.clone().unwrap_or_else(|| {
         Path::new(file)
             .file_stem()
@@ -655,6 +660,7 @@ impl<'a> Reader<'a> {
             return KindSet::from_name(default).unwrap_or_default();
         };
         let mut set = KindSet::default();
+        let before = self.errors.len();
         for (name, span) in self.string_list(v, "in", rule).unwrap_or_default() {
             match KindSet::from_name(&name) {
                 Some(k) => set = set.union(k),
@@ -668,7 +674,8 @@ impl<'a> Reader<'a> {
                 ),
             }
         }
-        if set.is_empty() {
+        // an empty list, not one whose entries were all wrong (those are reported already)
+        if set.is_empty() && self.errors.len() == before {
             self.err(
                 v.span(),
                 rule,
@@ -778,6 +785,7 @@ impl<'a> Reader<'a> {
 
         let kind = match kind_s.as_str() {
             "forbid-symbol" => {
+                let before = self.errors.len();
                 let symbols = self.names(t, "symbols", rid);
                 let patterns: Vec<Regex> = get(t, "patterns")
                     .and_then(|v| self.string_list(v, "patterns", rid))
@@ -785,7 +793,7 @@ impl<'a> Reader<'a> {
                     .into_iter()
                     .filter_map(|(p, span)| self.regex(&p, span, "patterns", rid))
                     .collect();
-                if symbols.is_empty() && get(t, "patterns").is_none() {
+                if symbols.is_empty() && patterns.is_empty() && self.errors.len() == before {
                     self.err(
                         item.span(),
                         rid,
@@ -801,8 +809,9 @@ impl<'a> Reader<'a> {
                 }
             }
             "require-symbol" => {
+                let before = self.errors.len();
                 let symbols = self.names(t, "symbols", rid);
-                if symbols.is_empty() {
+                if symbols.is_empty() && self.errors.len() == before {
                     self.err(
                         item.span(),
                         rid,
@@ -810,10 +819,17 @@ impl<'a> Reader<'a> {
                         "a require-symbol rule needs a non-empty `symbols` list".into(),
                     );
                 }
-                RuleKind::RequireSymbol {
-                    symbols,
-                    kinds: self.kinds(t, rid, "declaration"),
+                let kinds = self.kinds(t, rid, "declaration");
+                if kinds.has_text() {
+                    let span = get(t, "in").map_or(item.span(), |v| v.span());
+                    self.err(
+                        span,
+                        rid,
+                        Some("in"),
+                        "a required symbol must be declared or used in code: `comment` and `string` (`text`, `any`) can never satisfy a require-symbol rule".into(),
+                    );
                 }
+                RuleKind::RequireSymbol { symbols, kinds }
             }
             "forbid-file" => {
                 let files = match get(t, "files") {
@@ -874,12 +890,15 @@ impl<'a> Reader<'a> {
                 }
             }
             "forbid-reach" => {
+                let before = self.errors.len();
                 let from = self.name_pats(t, "from", rid);
+                let from_ok = self.errors.len() == before;
                 let mut to = self.name_pats(t, "to", rid);
                 for n in self.names(t, "symbols", rid) {
                     to.push(NamePat::Name(n));
                 }
-                if from.is_empty() {
+                let to_ok = self.errors.len() == before;
+                if from.is_empty() && from_ok {
                     self.err(
                         item.span(),
                         rid,
@@ -888,7 +907,7 @@ impl<'a> Reader<'a> {
                             .into(),
                     );
                 }
-                if to.is_empty() {
+                if to.is_empty() && to_ok {
                     self.err(
                         item.span(),
                         rid,
@@ -1091,11 +1110,12 @@ mod tests {
         let src = "[[rule]]\nid = \"r1\"\nkind = \"forbid-symbol\"\nsymbls = [\"A\"]\n";
         let e = errors(src);
         assert_eq!(e.len(), 2, "{e:?}");
-        assert!(e[0].starts_with("p.toml:4:1: rule `r1`: key `symbls`: unknown key in [[rule]] (expected one of: id, kind,"), "{}", e[0]);
+        // in line order: the rule (line 1) lacks symbols; line 4 has the misspelled key
+        assert!(e[1].starts_with("p.toml:4:1: rule `r1`: key `symbls`: unknown key in [[rule]] (expected one of: id, kind,"), "{}", e[1]);
         assert!(
-            e[1].contains("needs a non-empty `symbols` list"),
+            e[0].contains("needs a non-empty `symbols` list"),
             "{}",
-            e[1]
+            e[0]
         );
     }
 
@@ -1147,6 +1167,45 @@ in = ["codes"]
                 .any(|x| x.contains("rule `d`: key `symbols`: a forbid-symbol rule needs")),
             "{e:#?}"
         );
+    }
+
+    #[test]
+    fn one_error_per_problem() {
+        let e = errors(
+            "[[rule]]\nid = \"x\"\nkind = \"forbid-symbol\"\nsymbols = [\"A\"]\nin = [\"cod\"]\n[[rule]]\nid = \"y\"\nkind = \"forbid-reach\"\nfrom = [\"f\"]\nto = [\"(\"]\n",
+        );
+        assert_eq!(e.len(), 2, "{e:#?}");
+        assert!(
+            e[0].starts_with("p.toml:5:7: rule `x`: key `in`: unknown occurrence kind `cod`"),
+            "{e:?}"
+        );
+        assert!(
+            e[1].starts_with("p.toml:10:7: rule `y`: key `to`: invalid regex"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn require_symbol_cannot_be_satisfied_by_text() {
+        let e = errors(
+            "[[rule]]\nid = \"r\"\nkind = \"require-symbol\"\nsymbols = [\"f\"]\nin = [\"comment\"]\n",
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with(
+                "p.toml:5:6: rule `r`: key `in`: a required symbol must be declared or used in code"
+            ),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn errors_come_in_line_order() {
+        let e = errors(
+            "[[rule]]\nid = \"a\"\nkind = \"forbid-file\"\nfiles = [\"[\"]\n[scope]\ntests = \"x\"\n",
+        );
+        let lines: Vec<&str> = e.iter().map(|x| x.split(':').nth(1).unwrap()).collect();
+        assert_eq!(lines, ["4", "6"], "{e:?}");
     }
 
     #[test]
