@@ -551,7 +551,8 @@ fn finish(
     src: &str,
     facts: Option<&FileFacts>,
 ) -> FileResult {
-    let generated = facts.is_some_and(|f| f.generated) || lang::is_generated(src);
+    let generated =
+        !res.findings.is_empty() && (facts.is_some_and(|f| f.generated) || lang::is_generated(src));
     for f in &mut res.findings {
         f.generated = generated;
         f.fingerprint = fingerprint(f, rel);

@@ -77,22 +77,43 @@ const FOLD_EXTRAS: [char; 2] = ['\u{17F}', '\u{212A}'];
 
 /// Literal needles searched in the [`Lowered`] text: a few with SIMD substring search, more
 /// with Aho-Corasick.
-pub enum Needles {
+pub struct Needles {
+    search: Search,
+    /// Some needle letter came from a class with a [`FOLD_EXTRAS`] letter in it.
+    fold_extras: bool,
+}
+
+enum Search {
     Few(Vec<memchr::memmem::Finder<'static>>),
     Many(AhoCorasick),
 }
 
 impl Needles {
     pub fn is_match(&self, hay: &[u8]) -> bool {
-        let found = match self {
-            Needles::Few(fs) => fs.iter().any(|f| f.find(hay).is_some()),
-            Needles::Many(ac) => ac.is_match(hay),
+        let found = match &self.search {
+            Search::Few(fs) => fs.iter().any(|f| f.find(hay).is_some()),
+            Search::Many(ac) => ac.is_match(hay),
         };
         found
-            || FOLD_EXTRAS.iter().any(|c| {
-                let mut buf = [0u8; 4];
-                memchr::memmem::find(hay, c.encode_utf8(&mut buf).as_bytes()).is_some()
-            })
+            || (self.fold_extras
+                && FOLD_EXTRAS.iter().any(|c| {
+                    let mut buf = [0u8; 4];
+                    memchr::memmem::find(hay, c.encode_utf8(&mut buf).as_bytes()).is_some()
+                }))
+    }
+}
+
+/// Whether some class in `hir` holds one of the [`FOLD_EXTRAS`].
+fn has_fold_extras(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(u)) => u
+            .ranges()
+            .iter()
+            .any(|r| FOLD_EXTRAS.iter().any(|&c| r.start() <= c && c <= r.end())),
+        HirKind::Capture(c) => has_fold_extras(&c.sub),
+        HirKind::Repetition(r) => has_fold_extras(&r.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(has_fold_extras),
+        _ => false,
     }
 }
 
@@ -112,18 +133,19 @@ pub fn for_regex(pattern: &str) -> Option<Needles> {
             kept.push(n);
         }
     }
-    if kept.len() <= 4 {
-        Some(Needles::Few(
+    let search = if kept.len() <= 4 {
+        Search::Few(
             kept.iter()
                 .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
                 .collect(),
-        ))
+        )
     } else {
-        AhoCorasickBuilder::new()
-            .build(kept)
-            .ok()
-            .map(Needles::Many)
-    }
+        Search::Many(AhoCorasickBuilder::new().build(kept).ok()?)
+    };
+    Some(Needles {
+        search,
+        fold_extras: has_fold_extras(&hir),
+    })
 }
 
 /// A set of lower-case literals, one of which every match of `hir` contains.
