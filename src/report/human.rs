@@ -203,7 +203,12 @@ fn finding(
 
 fn summary(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> {
     let s = &audit.summary;
+    let counted = s.errors + s.warnings + s.infos;
     let verdict = match audit.verdict {
+        // `--fail-on never`: the run passes by request, not because it found nothing
+        Verdict::Pass if audit.context.fail_on.is_none() && counted > 0 => {
+            style.paint("PASS (--fail-on never)", |x| x.yellow().bold())
+        }
         Verdict::Pass => style.paint("PASS", |x| x.green().bold()),
         Verdict::Fail => style.paint("FAIL", |x| x.red().bold()),
         Verdict::Error => style.paint("INCOMPLETE", |x| x.red().bold()),
