@@ -208,6 +208,12 @@ impl Finding {
         self
     }
 
+    /// Whether this finding fails the run: it counts, and its severity is at or above the
+    /// `--fail-on` threshold (`None`: nothing fails).
+    pub fn fails(&self, tests: TestMode, fail_on: Option<Severity>) -> bool {
+        self.counts(tests) && fail_on.is_some_and(|min| self.severity >= min)
+    }
+
     /// Whether this finding counts towards the verdict.
     pub fn counts(&self, tests: TestMode) -> bool {
         !(self.suppressed || self.baselined || (self.test && tests == TestMode::Separate))

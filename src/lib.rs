@@ -156,6 +156,22 @@ fn render(audit: &Audit, format: Format, color: bool, out: &mut dyn Write) -> Re
     Ok(())
 }
 
+/// Whether an error is output to a closed pipe (`routeaudit check | head`).
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Output to a closed pipe ends the output quietly; the run still exits with its verdict.
+fn quietly(r: Result<()>) -> Result<()> {
+    match r {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
+}
+
 fn exit_code(audit: &Audit) -> u8 {
     match audit.verdict {
         audit::Verdict::Error => EXIT_ERROR,
@@ -247,7 +263,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8
             report::write_atomic(path, &buf)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
-        None => render(&audit, args.format, color, out)?,
+        None => quietly(render(&audit, args.format, color, out))?,
     }
     if args.format != Format::Human || args.output.is_some() {
         for e in &audit.errors {
@@ -407,7 +423,7 @@ fn report_cmd(args: cli::ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
             Ok(code_for_audit)
         }
         (None, _) => {
-            out.write_all(&doc)?;
+            quietly(out.write_all(&doc).map_err(anyhow::Error::from))?;
             Ok(code_for_audit)
         }
     }

@@ -1,5 +1,6 @@
 //! The `routeaudit` binary: parse arguments, call [`routeaudit::run`], map the result to an
-//! exit code. A closed standard output (`| head`) ends the run quietly.
+//! exit code. A closed standard output (`| head`) ends the output quietly; the exit code is
+//! still the verdict's.
 
 use clap::Parser;
 use std::io::Write;
@@ -12,25 +13,19 @@ fn main() -> ExitCode {
     let mut err = std::io::stderr();
     let code = match routeaudit::run(cli, &mut out, &mut err) {
         Ok(code) => code,
-        Err(e) if is_broken_pipe(&e) => return ExitCode::SUCCESS,
+        Err(e) if routeaudit::is_broken_pipe(&e) => return ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(err, "error: {e:#}");
             routeaudit::EXIT_ERROR
         }
     };
     match out.flush() {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        // a closed pipe ends the output, not the verdict
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(code),
         Err(e) => {
             let _ = writeln!(err, "error: cannot write output: {e}");
             ExitCode::from(routeaudit::EXIT_ERROR)
         }
         Ok(()) => ExitCode::from(code),
     }
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }

@@ -143,18 +143,21 @@ pub fn run_audit(req: &Request) -> Result<(Audit, Policy), PolicyErrors> {
     };
     let root = root_of(&paths);
     let policy = load_policy(req.policy.as_deref(), &root)?;
+    // a path argument that does not exist is one error, and is not walked
     let mut errors = Vec::new();
+    let mut existing = Vec::new();
     for p in &paths {
-        if std::fs::symlink_metadata(p).is_err() {
-            errors.push(FileError {
+        match std::fs::symlink_metadata(p) {
+            Ok(_) => existing.push(p.clone()),
+            Err(e) => errors.push(FileError {
                 file: p.to_string_lossy().replace('\\', "/"),
                 line: None,
-                message: "no such file or directory".into(),
-            });
+                message: format!("cannot read the path argument: {e}"),
+            }),
         }
     }
     let engine = Engine::new(&policy, req.needs);
-    let collected = collect(&engine, &root, &paths, &req.walk);
+    let collected = collect(&engine, &root, &existing, &req.walk);
     let graph_wanted = engine.wants_graph();
     let mut audit = assemble(&policy, &root, collected, req.fail_on, graph_wanted);
     audit.errors.extend(errors);
@@ -352,12 +355,8 @@ pub fn settle(audit: &mut Audit, policy: &Policy) {
                 .count(),
         })
         .collect();
-    let failing = audit.context.fail_on.is_some_and(|min| {
-        audit
-            .findings
-            .iter()
-            .any(|f| f.counts(tests) && f.severity >= min)
-    });
+    let fail_on = audit.context.fail_on;
+    let failing = audit.findings.iter().any(|f| f.fails(tests, fail_on));
     audit.verdict = if !audit.errors.is_empty() {
         Verdict::Error
     } else if failing {

@@ -5,7 +5,7 @@
 //! loops reported), the size limit and binary detection. It knows nothing about rules.
 
 use ignore::{WalkBuilder, WalkState};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::lang::Lang;
 
@@ -59,22 +59,57 @@ pub enum Event {
     },
 }
 
-/// Path of `p` relative to `root`, with `/` separators.
+/// Path of `p` relative to `root`, with `/` separators. An absolute argument under a relative
+/// root (or the reverse) gives the same relative path as its relative form; a path outside the
+/// root stays absolute, written with one leading `/`.
 pub fn relative(root: &Path, p: &Path) -> String {
-    let r = p.strip_prefix(root).unwrap_or(p);
-    let s = r
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    if s.is_empty() {
-        p.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    } else {
-        s
+    if let Ok(r) = p.strip_prefix(root)
+        && let Some(s) = join_normal(r)
+    {
+        return s;
     }
+    if let (Ok(ra), Ok(pa)) = (std::path::absolute(root), std::path::absolute(p)) {
+        let (ra, pa) = (lexical(&ra), lexical(&pa));
+        if let Ok(r) = pa.strip_prefix(&ra) {
+            return join_normal(r).unwrap_or_else(|| file_name(p));
+        }
+        return format!("/{}", join_normal(&pa).unwrap_or_default());
+    }
+    join_normal(p).unwrap_or_else(|| file_name(p))
+}
+
+/// The plain components of `p` joined with `/` (`.` dropped), or `None` when none are left.
+fn join_normal(p: &Path) -> Option<String> {
+    let parts: Vec<String> = p
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+            Component::ParentDir => Some("..".into()),
+            _ => None,
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// `a/./b/../c` -> `a/c`, without touching the file system.
+fn lexical(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| ".".into())
 }
 
 /// Walks `paths` in parallel. `in_scope(rel)` filters files before they are read; `visit`
@@ -245,4 +280,23 @@ fn read_one(
         text,
         dir,
     });
+}
+
+#[cfg(test)]
+mod relative_tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(relative(Path::new("."), Path::new("./a/b.go")), "a/b.go");
+        assert_eq!(relative(Path::new("."), Path::new("a/b.go")), "a/b.go");
+        assert_eq!(relative(Path::new("."), &cwd.join("a/b.go")), "a/b.go");
+        assert_eq!(relative(&cwd, Path::new("a/b.go")), "a/b.go");
+        assert_eq!(relative(Path::new("x"), Path::new("x/y/z.rs")), "y/z.rs");
+        assert_eq!(
+            relative(Path::new("/nowhere/root"), Path::new("/elsewhere/a.go")),
+            "/elsewhere/a.go"
+        );
+    }
 }

@@ -239,3 +239,61 @@ fn rust_examples_pass_and_fail() {
     assert_eq!(code, 1);
     assert_eq!(v["summary"]["errors"], 10);
 }
+
+/// The last hop is the function the call resolves to, and method syntax never reaches a free
+/// function of the same name.
+#[test]
+fn rust_chains_follow_the_resolved_callee() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("routeaudit.toml"),
+        "[[rule]]\nid = \"r\"\nkind = \"forbid-reach\"\nfrom = [\"reconcile_pending\", \"reconcile_running\"]\nto = ['(?i)cooldown']\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("src/lib.rs"),
+        "pub struct Other;\n\
+impl Other {\n\
+    fn check_cooldown(&self) {}\n\
+}\n\
+pub struct Reconciler;\n\
+impl Reconciler {\n\
+    pub fn reconcile_pending(&self) {\n\
+        self.check_cooldown();\n\
+    }\n\
+    pub fn reconcile_running(&self) {\n\
+        self.wait();\n\
+    }\n\
+    fn check_cooldown(&self) {}\n\
+}\n\
+fn wait() {\n\
+    check_cooldown_free();\n\
+}\n\
+fn check_cooldown_free() {}\n",
+    )
+    .unwrap();
+    let (_, v) = check_json(dir.path(), &[]);
+    let chains: Vec<Vec<String>> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["chain"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| format!("{}:{}", h["function"].as_str().unwrap(), h["line"]))
+                .collect()
+        })
+        .collect();
+    // self.check_cooldown() is Reconciler's (line 13), not Other's (line 3); self.wait() is
+    // no method of Reconciler, and method syntax never reaches the free fn `wait`
+    assert_eq!(
+        chains,
+        [vec![
+            "reconcile_pending:8".to_string(),
+            "check_cooldown:13".into()
+        ]]
+    );
+}

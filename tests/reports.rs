@@ -383,7 +383,7 @@ fn a_failed_write_leaves_no_file_behind() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".routeaudit-"))
+        .filter(|e| e.file_name().to_string_lossy().contains(".routeaudit-"))
         .collect();
     assert!(leftovers.is_empty());
 }

@@ -241,3 +241,33 @@ fn garbage_sources_never_panic() {
     assert_eq!(at("g.rs"), [(1, 3018)]);
     assert_eq!(at("i.go"), [(3, 2)]);
 }
+
+#[test]
+fn a_closed_pipe_ends_output_quietly_with_the_verdict_exit_code() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tree();
+    for i in 0..300 {
+        std::fs::write(
+            dir.path().join(format!("f{i}.go")),
+            "package a\nfunc g() { CheckCooldown() }\n",
+        )
+        .unwrap();
+    }
+    let mut child = bin()
+        .current_dir(dir.path())
+        .args(["check", ".", "--color", "never"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // the reader is gone: the rest of the output hits a closed pipe
+    let out = child.wait_with_output().unwrap();
+    assert!(first.starts_with("error[r]"), "{first}");
+    assert_eq!(out.status.code(), Some(1), "the verdict, not a pipe error");
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "quiet");
+}

@@ -14,7 +14,7 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::audit::{Finding, Hop, Warning};
 use crate::engine::GraphFn;
-use crate::lang::{FnKind, Lang, OccKind};
+use crate::lang::{FnKind, OccKind};
 use crate::policy::{NamePat, Naming, Policy, RuleKind, TestMode};
 
 /// The resolved call graph.
@@ -61,13 +61,12 @@ impl<'g> Graph<'g> {
                     let cands: &[usize] = if own.is_empty() { cands } else { &own };
                     for &t in cands {
                         let target = &fns[t];
-                        let ok = match (&call.qualifier, target.kind, f.lang) {
-                            (None, FnKind::Func, _) => true,
-                            (None, FnKind::Method, _) => false,
-                            (Some(_), FnKind::Method, _) => true,
-                            // `module::f()` in Rust names a free function
-                            (Some(_), FnKind::Func, Lang::Rust) => true,
-                            (Some(_), FnKind::Func, _) => false,
+                        let ok = match (&call.qualifier, target.kind) {
+                            (None, FnKind::Func) => true,
+                            (None, FnKind::Method) => false,
+                            (Some(_), FnKind::Method) => true,
+                            // `module::f()` in Rust names a free function; `x.f()` never does
+                            (Some(_), FnKind::Func) => !call.method,
                         };
                         if ok && !out.contains(&(ci, t)) {
                             out.push((ci, t));
@@ -151,6 +150,8 @@ fn name_matches(p: &NamePat, name: &str, naming: Naming) -> bool {
 struct Reach<'p> {
     path: Vec<(usize, usize)>,
     target: String,
+    /// The function the last call resolves to, when the tree declares one.
+    target_fn: Option<usize>,
     pattern: &'p NamePat,
 }
 
@@ -186,9 +187,11 @@ fn search<'p>(
                         cur = prev;
                     }
                     path.reverse();
+                    let target_fn = g.edges[f].iter().find(|&&(c, _)| c == ci).map(|&(_, t)| t);
                     found.push(Reach {
                         path,
                         target: call.callee.clone(),
+                        target_fn,
                         pattern: p,
                     });
                 }
@@ -220,15 +223,14 @@ fn to_finding(rule: &crate::policy::Rule, fns: &[GraphFn], entry: usize, r: Reac
             line: fns[f].calls[ci].span.line,
         })
         .collect();
-    // the last hop: the forbidden function itself, at its declaration when it is in the tree
+    // the last hop: the forbidden function itself, at the declaration the call resolves to
+    // when the tree has one, else at the call
     let (last_fn, last_call) = *r.path.last().expect("a path has at least one hop");
-    let unit = &fns[last_fn].unit;
-    let decl = fns.iter().find(|f| &f.unit == unit && f.name == r.target);
-    chain.push(match decl {
-        Some(d) => Hop {
-            function: d.name.clone(),
-            file: d.file.clone(),
-            line: d.line,
+    chain.push(match r.target_fn {
+        Some(t) => Hop {
+            function: fns[t].name.clone(),
+            file: fns[t].file.clone(),
+            line: fns[t].line,
         },
         None => Hop {
             function: r.target.clone(),
@@ -236,18 +238,12 @@ fn to_finding(rule: &crate::policy::Rule, fns: &[GraphFn], entry: usize, r: Reac
             line: fns[last_fn].calls[last_call].span.line,
         },
     });
-    let path_text = chain
-        .iter()
-        .map(|h| h.function.as_str())
-        .collect::<Vec<_>>()
-        .join(" -> ");
     Finding {
         symbol: Some(r.target.clone()),
         matched: Some(r.pattern.display()),
         occurrence: Some(OccKind::Call),
         in_function: Some(fns[entry].name.clone()),
         test: fns[entry].test,
-        message: format!("{}: {path_text}", rule.message),
         chain,
         ..Finding::of(rule)
     }

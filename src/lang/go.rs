@@ -267,6 +267,7 @@ impl<'s> Extractor<'s> {
         let call = Call {
             callee: callee.to_string(),
             span: self.span(name),
+            method: qualifier.is_some(),
             qualifier,
             value,
         };

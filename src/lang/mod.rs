@@ -215,6 +215,9 @@ pub struct Call {
     pub qualifier: Option<String>,
     /// A function or method value (`f` passed as an argument, `x.f` without a call).
     pub value: bool,
+    /// Written in method syntax (`x.f()`, Go `pkg.F()` alike): never a free function of
+    /// this unit. `false` for plain and path calls (`f()`, `module::f()`, `T::f()`).
+    pub method: bool,
 }
 
 /// A named function or method with its body's extent and the calls it makes.

@@ -519,10 +519,18 @@ impl Collector {
         }
     }
 
-    fn push_call(&mut self, func: Option<usize>, t: &Tok, qualifier: Option<String>, value: bool) {
+    fn push_call(
+        &mut self,
+        func: Option<usize>,
+        t: &Tok,
+        qualifier: Option<String>,
+        value: bool,
+        method: bool,
+    ) {
         if let Some(f) = func {
             self.functions[f].calls.push(Call {
                 callee: t.name.clone(),
+                method,
                 span: t.span,
                 qualifier,
                 value,
@@ -604,11 +612,11 @@ impl Collector {
         }
     }
 
-    fn record_call(&mut self, ident: &Ident, qualifier: Option<String>) {
+    fn record_call(&mut self, ident: &Ident, qualifier: Option<String>, method: bool) {
         if let Some(t) = tok(ident, false)
             && self.push_occ(&t, OccKind::Call, self.cur_fn(), self.test)
         {
-            self.push_call(self.cur_fn(), &t, qualifier, false);
+            self.push_call(self.cur_fn(), &t, qualifier, false, method);
         }
     }
 
@@ -628,7 +636,7 @@ impl Collector {
             return;
         }
         if let Some(t) = tok(&last.ident, false) {
-            self.push_call(Some(f), &t, path_qualifier(p), true);
+            self.push_call(Some(f), &t, path_qualifier(p), true, false);
         }
     }
 
@@ -961,7 +969,8 @@ impl Collector {
             }
         };
         if self.push_occ(&t, kind, func, test) && kind == OccKind::Call {
-            self.push_call(func, &t, token_qualifier(toks, k), false);
+            let method = k > 0 && is_punct(toks, k - 1, '.');
+            self.push_call(func, &t, token_qualifier(toks, k), false, method);
         }
     }
 }
@@ -1538,7 +1547,7 @@ impl<'ast> Visit<'ast> for Collector {
         if let Expr::Path(p) = &*c.func
             && let Some(last) = p.path.segments.last()
         {
-            self.record_call(&last.ident, path_qualifier(p));
+            self.record_call(&last.ident, path_qualifier(p), false);
         }
         for a in &c.args {
             if let Some(p) = value_path(a) {
@@ -1549,7 +1558,7 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        self.record_call(&m.method, Some(render(&m.receiver, 0)));
+        self.record_call(&m.method, Some(render(&m.receiver, 0)), true);
         for a in &m.args {
             if let Some(p) = value_path(a) {
                 self.record_value(p);

@@ -1,8 +1,9 @@
 //! JUnit XML for CI test dashboards: every policy rule is one test case.
 //!
-//! Owns the XML layout and its escaping. A rule with findings that count fails, with one
-//! `<failure>` per such finding; findings that do not count (test code under
-//! `tests = "separate"`, suppressed, baselined) are listed in the case's `<system-out>`.
+//! Owns the XML layout and its escaping. A rule with findings that fail the run (they count
+//! and are at or above `--fail-on`) fails, with one `<failure>` per such finding; the other
+//! findings (below the threshold, test code under `tests = "separate"`, suppressed,
+//! baselined) are listed in the case's `<system-out>`, so the report agrees with the exit code.
 //! Unreadable files add one extra case, `files-readable`, with an `<error>` each, so an
 //! incomplete audit cannot look green. Output is deterministic (no timestamps, no durations).
 //! It must not evaluate rules or decide the verdict.
@@ -15,6 +16,7 @@ use crate::audit::{Audit, Finding, RuleInfo};
 /// Writes `audit` as a JUnit XML report.
 pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
     let mode = audit.context.tests_mode.unwrap_or_default();
+    let fail_on = audit.context.fail_on;
     let policy = &audit.policy.name;
     let classname = format!("routeaudit.{policy}");
 
@@ -22,11 +24,15 @@ pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
     let mut failed_cases = 0;
     for r in &audit.rules {
         let of_rule: Vec<&Finding> = audit.findings.iter().filter(|f| f.rule == r.id).collect();
-        let counting: Vec<&Finding> = of_rule.iter().copied().filter(|f| f.counts(mode)).collect();
+        let counting: Vec<&Finding> = of_rule
+            .iter()
+            .copied()
+            .filter(|f| f.fails(mode, fail_on))
+            .collect();
         let others: Vec<&Finding> = of_rule
             .iter()
             .copied()
-            .filter(|f| !f.counts(mode))
+            .filter(|f| !f.fails(mode, fail_on))
             .collect();
         if !counting.is_empty() {
             failed_cases += 1;
@@ -54,11 +60,11 @@ pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
         if !others.is_empty() {
             let listed: Vec<String> = others
                 .iter()
-                .map(|f| format!("{} ({})", f.location(), why_not_counted(f)))
+                .map(|f| format!("{} ({})", f.location(), why_not_counted(f, mode)))
                 .collect();
             let _ = writeln!(
                 cases,
-                "      <system-out>Not counted:\n{}</system-out>",
+                "      <system-out>Not failing:\n{}</system-out>",
                 text(&listed.join("\n"))
             );
         }
@@ -108,13 +114,15 @@ pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
     writeln!(out, "</testsuites>")
 }
 
-fn why_not_counted(f: &Finding) -> &'static str {
+fn why_not_counted(f: &Finding, mode: crate::policy::TestMode) -> &'static str {
     if f.suppressed {
         "suppressed"
     } else if f.baselined {
         "baselined"
-    } else {
+    } else if !f.counts(mode) {
         "test code"
+    } else {
+        "below --fail-on"
     }
 }
 
@@ -192,13 +200,31 @@ mod tests {
 
     #[test]
     fn reads_back_with_the_results_reader() {
-        let a = sample::impure();
+        let mut a = sample::impure();
         let run = testresults::parse(&xml(&a), "routeaudit-junit.xml").unwrap();
-        let failing_rules = a.rules.iter().filter(|r| r.findings > 0).count();
+        let mode = a.context.tests_mode.unwrap_or_default();
+        let failing = |a: &Audit| {
+            a.rules
+                .iter()
+                .filter(|r| {
+                    a.findings
+                        .iter()
+                        .any(|f| f.rule == r.id && f.fails(mode, a.context.fail_on))
+                })
+                .count()
+        };
+        let failing_rules = failing(&a);
         assert_eq!(run.cases.len(), a.rules.len());
         assert_eq!(run.count(Outcome::Failed), failing_rules);
-        assert_eq!(failing_rules, 5);
-        assert_eq!(run.count(Outcome::Passed), 1);
+        // with --fail-on error, the warning-level rule passes, as the exit code does
+        assert_eq!(failing_rules, 4);
+        a.context.fail_on = Some(crate::policy::Severity::Warning);
+        let strict = testresults::parse(&xml(&a), "strict.xml").unwrap();
+        assert_eq!(strict.count(Outcome::Failed), 5);
+        assert_eq!(failing(&a), 5);
+        a.context.fail_on = Some(crate::policy::Severity::Error);
+        // the rule without findings and the warning-level one pass
+        assert_eq!(run.count(Outcome::Passed), 2);
         assert!(
             run.cases
                 .iter()
@@ -224,7 +250,7 @@ mod tests {
         let out = xml(&a);
         assert!(!out.contains('\u{1}') && !out.contains('\u{0}') && !out.contains('\u{1b}'));
         let run = testresults::parse(&out, "h.xml").unwrap();
-        assert_eq!(run.count(Outcome::Failed), 5);
+        assert_eq!(run.count(Outcome::Failed), 4);
         assert!(run.cases[0].name.starts_with("routeaudit.p\"<&>'::"));
     }
 
