@@ -403,6 +403,13 @@ impl<'p> Engine<'p> {
             let occ_kind = region.kind.occ();
             let text = &src[region.start..region.end];
             for (s, e) in lang::words(text) {
+                // a literal's prefix (`r"..."`, `b'x'`, `br#"..."#`) is not a word of its text
+                if s == 0
+                    && region.kind == TextKind::String
+                    && text[e..].starts_with(['"', '\'', '#'])
+                {
+                    continue;
+                }
                 let word = &text[s..e];
                 self.matcher.matches(word, &mut hits);
                 for hit in &hits {

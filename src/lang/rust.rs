@@ -365,6 +365,59 @@ struct Tok {
     offset: usize,
 }
 
+/// The outer attributes of the expressions a statement can start with.
+fn expr_attrs(e: &Expr) -> &[Attribute] {
+    match e {
+        Expr::Call(x) => &x.attrs,
+        Expr::MethodCall(x) => &x.attrs,
+        Expr::Macro(x) => &x.attrs,
+        Expr::Block(x) => &x.attrs,
+        Expr::If(x) => &x.attrs,
+        Expr::Match(x) => &x.attrs,
+        Expr::Assign(x) => &x.attrs,
+        Expr::Unsafe(x) => &x.attrs,
+        Expr::Async(x) => &x.attrs,
+        Expr::Await(x) => &x.attrs,
+        Expr::Try(x) => &x.attrs,
+        Expr::ForLoop(x) => &x.attrs,
+        Expr::While(x) => &x.attrs,
+        Expr::Loop(x) => &x.attrs,
+        Expr::Path(x) => &x.attrs,
+        Expr::Field(x) => &x.attrs,
+        Expr::Return(x) => &x.attrs,
+        _ => &[],
+    }
+}
+
+/// `matches!`-like macros: an expression, then a pattern (with an optional guard).
+fn is_matches_macro(path: &syn::Path) -> bool {
+    path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "matches" | "assert_matches" | "debug_assert_matches"
+        )
+    })
+}
+
+type MatchesBody = (Expr, syn::Pat, Option<Expr>);
+
+fn parse_matches_body(input: syn::parse::ParseStream) -> syn::Result<MatchesBody> {
+    let e: Expr = input.parse()?;
+    input.parse::<syn::Token![,]>()?;
+    let pat = syn::Pat::parse_multi_with_leading_vert(input)?;
+    let guard = if input.peek(syn::Token![if]) {
+        input.parse::<syn::Token![if]>()?;
+        Some(input.parse::<Expr>()?)
+    } else {
+        None
+    };
+    // an optional message after the pattern (assert_matches!)
+    while !input.is_empty() {
+        input.parse::<proc_macro2::TokenTree>()?;
+    }
+    Ok((e, pat, guard))
+}
+
 /// Macros whose string arguments are format strings that can capture variables inline.
 fn is_format_macro(path: &syn::Path) -> bool {
     path.segments.last().is_some_and(|s| {
@@ -541,7 +594,7 @@ impl Collector {
 
     /// The variables a format string captures inline (`"{name}"`, `"{name:>8}"`) are
     /// references, at their exact place inside the literal.
-    fn record_format_args(&mut self, lit: &syn::LitStr) {
+    fn record_format_args(&mut self, lit: &syn::LitStr, named: &HashSet<String>) {
         let sp = lit.span();
         let start = sp.start();
         if start.line == 0 {
@@ -579,18 +632,47 @@ impl Collector {
                 k += 1;
                 continue;
             }
+            // the names in one placeholder: `{name}`, `{name:>width$.prec$}`
+            let close = chars[k..]
+                .iter()
+                .position(|&(_, c)| c == '}')
+                .map(|n| k + n);
+            let Some(close) = close else {
+                k += 1;
+                continue;
+            };
+            let mut spots: Vec<(usize, usize)> = Vec::new();
             let first = k + 1;
             let mut end = first;
-            while end < chars.len() && super::is_word_char(chars[end].1) {
+            while end < close && super::is_word_char(chars[end].1) {
                 end += 1;
             }
-            let closes = chars.get(end).is_some_and(|&(_, n)| n == '}' || n == ':');
-            let name_ok = end > first && !chars[first].1.is_numeric();
-            if closes && name_ok {
+            if end > first && (end == close || chars[end].1 == ':') {
+                spots.push((first, end));
+            }
+            // `width$` / `precision$` captures in the spec
+            let mut j = end;
+            while j < close {
+                if super::is_word_char(chars[j].1) {
+                    let s0 = j;
+                    while j < close && super::is_word_char(chars[j].1) {
+                        j += 1;
+                    }
+                    if j < close && chars[j].1 == '$' {
+                        spots.push((s0, j));
+                    }
+                } else {
+                    j += 1;
+                }
+            }
+            for (first, end) in spots {
+                if chars[first].1.is_numeric() {
+                    continue;
+                }
                 let name: String = chars[first..end].iter().map(|&(_, c)| c).collect();
                 let (l, c0) = pos[first];
                 let (el, ec0) = pos[end - 1];
-                if !SPECIAL.contains(&name.as_str()) {
+                if !SPECIAL.contains(&name.as_str()) && !named.contains(&name) {
                     self.format_args.push((
                         base + chars[first].0,
                         Occurrence {
@@ -608,7 +690,7 @@ impl Collector {
                     ));
                 }
             }
-            k = end.max(k + 1);
+            k = close + 1;
         }
     }
 
@@ -955,6 +1037,10 @@ impl Collector {
                 Some("const") => OccKind::Const,
                 Some("static") => OccKind::Var,
                 Some("let") if binding_ok => OccKind::Var,
+                // `static ref NAME` (lazy_static!), `static mut NAME`
+                Some("mut" | "ref") if word_at(k.wrapping_sub(2)).as_deref() == Some("static") => {
+                    OccKind::Var
+                }
                 Some("mut" | "ref")
                     if binding_ok
                         && matches!(
@@ -1534,6 +1620,17 @@ impl<'ast> Visit<'ast> for Collector {
         visit::visit_field_pat(self, p);
     }
 
+    fn visit_stmt(&mut self, st: &'ast syn::Stmt) {
+        // `#[cfg(test)]` on a statement makes it test code, as on an item
+        let attrs: &[Attribute] = match st {
+            syn::Stmt::Local(l) => &l.attrs,
+            syn::Stmt::Macro(m) => &m.attrs,
+            syn::Stmt::Expr(e, _) => expr_attrs(e),
+            syn::Stmt::Item(_) => &[],
+        };
+        self.with_test_attrs(attrs, st, |this| visit::visit_stmt(this, st));
+    }
+
     fn visit_local(&mut self, l: &'ast syn::Local) {
         visit::visit_local(self, l);
         if let Some(init) = &l.init
@@ -1569,17 +1666,38 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
         self.visit_path(&m.path);
+        if is_matches_macro(&m.path)
+            && let Ok((e, pat, guard)) = m.parse_body_with(parse_matches_body)
+        {
+            self.visit_expr(&e);
+            self.visit_pat(&pat);
+            if let Some(g) = &guard {
+                self.visit_expr(g);
+            }
+            return;
+        }
         let parsed = m.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated);
         match parsed {
             Ok(exprs) => {
                 if is_format_macro(&m.path) {
+                    // `format!("{x}", x = y)`: `x` names an argument, not a variable
+                    let named: HashSet<String> = exprs
+                        .iter()
+                        .filter_map(|e| match e {
+                            Expr::Assign(a) => match &*a.left {
+                                Expr::Path(p) => p.path.get_ident().map(unraw),
+                                _ => None,
+                            },
+                            _ => None,
+                        })
+                        .collect();
                     for e in &exprs {
                         if let Expr::Lit(syn::ExprLit {
                             lit: syn::Lit::Str(lit),
                             ..
                         }) = e
                         {
-                            self.record_format_args(lit);
+                            self.record_format_args(lit, &named);
                         }
                     }
                 }
@@ -1716,17 +1834,76 @@ mod tests {
             let (s, e) = (idx.position(src, t.start), idx.position(src, t.end));
             for o in &facts.occurrences {
                 let p = (o.span.line, o.span.column);
-                // the one kind of code inside a string: a variable a format string captures
-                let placeholder = t.kind == TextKind::String
-                    && idx
-                        .line_text(src, o.span.line as usize - 1)
-                        .chars()
-                        .nth((o.span.column as usize).saturating_sub(2))
-                        == Some('{')
-                    && o.span.column > 1;
+                // the one kind of code inside a string: a variable a format string captures,
+                // `{name}` or a `width$` in a spec
+                let line: Vec<char> = idx
+                    .line_text(src, o.span.line as usize - 1)
+                    .chars()
+                    .collect();
+                let before = (o.span.column as usize)
+                    .checked_sub(2)
+                    .and_then(|i| line.get(i));
+                let after = line.get(o.span.end_column as usize - 1);
+                let placeholder =
+                    t.kind == TextKind::String && (before == Some(&'{') || after == Some(&'$'));
                 assert!(!(s <= p && p < e) || placeholder, "{o:?} inside {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn review_cases() {
+        let src = "lazy_static! { static ref BACKOFF_CONFIG: u32 = compute(); }\n\
+fn f(p: Phase) -> bool {\n\
+    #[cfg(test)]\n\
+    check_cooldown();\n\
+    let w = 3;\n\
+    println!(\"{p:>w$} {x}\", x = 1);\n\
+    matches!(p, Phase::Skipped(..) | Phase::Done if w > 1)\n\
+}\n";
+        let facts = extract(src);
+        check_invariants(src, &facts);
+        let row = |n: &str| {
+            facts
+                .occurrences
+                .iter()
+                .filter(|o| o.name == n)
+                .map(|o| (o.kind.as_str(), o.span.line, o.span.column, o.test))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(row("BACKOFF_CONFIG"), [("var", 1, 27, false)]);
+        // (the `\` line continuations above drop the indentation: every line starts at 1)
+        assert_eq!(
+            row("check_cooldown"),
+            [("call", 4, 1, true)],
+            "#[cfg(test)] statement"
+        );
+        assert_eq!(
+            row("w"),
+            [
+                ("var", 5, 5, false),
+                ("reference", 6, 15, false),
+                ("reference", 7, 49, false)
+            ]
+        );
+        assert!(
+            !row("x").contains(&("reference", 6, 20, false)),
+            "a named argument: {:?}",
+            row("x")
+        );
+        assert_eq!(
+            row("p"),
+            [
+                ("var", 2, 6, false),
+                ("reference", 6, 12, false),
+                ("reference", 7, 10, false)
+            ]
+        );
+        assert_eq!(
+            row("Skipped"),
+            [("reference", 7, 20, false)],
+            "a pattern, not a call"
+        );
     }
 
     #[test]
