@@ -18,6 +18,22 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// (line, suppressed) of every finding, or of one rule's.
+fn suppressed_by_line(v: &serde_json::Value, rule: Option<&str>) -> Vec<(u64, bool)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| rule.is_none_or(|r| f["rule"] == r))
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["suppressed"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
 fn git(dir: &Path, args: &[&str]) {
     let o = Command::new("git")
         .current_dir(dir)
@@ -53,17 +69,7 @@ func f() {\n\
     )]);
     let (code, v) = check_json(dir.path(), &[]);
     assert_eq!(code, 1, "the third call is not covered");
-    let f: Vec<(u64, bool)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["line"].as_u64().unwrap(),
-                f["suppressed"].as_bool().unwrap(),
-            )
-        })
-        .collect();
+    let f = suppressed_by_line(&v, None);
     assert_eq!(f, [(3, true), (5, true), (6, false)]);
     assert_eq!(
         v["findings"][0]["suppression"],
@@ -85,17 +91,7 @@ fn a_trailing_suppression_covers_its_own_line_only() {
     )]);
     let (code, v) = check_json(dir.path(), &[]);
     assert_eq!(code, 1);
-    let f: Vec<(u64, bool)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["line"].as_u64().unwrap(),
-                f["suppressed"].as_bool().unwrap(),
-            )
-        })
-        .collect();
+    let f = suppressed_by_line(&v, None);
     assert_eq!(f, [(3, true), (4, false)]);
 }
 
@@ -145,18 +141,7 @@ fn yaml_suppressions_use_hash() {
     .unwrap();
     let (code, v) = check_json(dir.path(), &[]);
     assert_eq!(code, 1);
-    let f: Vec<(u64, bool)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "crd-no-skip-fields")
-        .map(|f| {
-            (
-                f["line"].as_u64().unwrap(),
-                f["suppressed"].as_bool().unwrap(),
-            )
-        })
-        .collect();
+    let f = suppressed_by_line(&v, Some("crd-no-skip-fields"));
     assert_eq!(f, [(3, true), (4, false)]);
 }
 
