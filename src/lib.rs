@@ -172,6 +172,13 @@ fn quietly(r: Result<()>) -> Result<()> {
     }
 }
 
+/// Renders into memory, then puts the file in place atomically.
+fn render_to_file(audit: &Audit, format: Format, color: bool, path: &Path) -> Result<()> {
+    let mut buf = Vec::new();
+    render(audit, format, color, &mut buf)?;
+    report::write_atomic(path, &buf).with_context(|| format!("cannot write {}", path.display()))
+}
+
 fn exit_code(audit: &Audit) -> u8 {
     match audit.verdict {
         audit::Verdict::Error => EXIT_ERROR,
@@ -238,31 +245,19 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8
     }
     pipeline::settle(&mut audit, &policy);
     let color = use_color(args.color, args.output.is_some());
-    let mut extra: Vec<(Format, &PathBuf)> = Vec::new();
-    for (f, p) in [
+    for (format, path) in [
         (Format::Json, &args.json_output),
         (Format::Sarif, &args.sarif_output),
         (Format::Markdown, &args.markdown_output),
         (Format::Junit, &args.junit_output),
         (Format::Github, &args.github_output),
     ] {
-        if let Some(p) = p {
-            extra.push((f, p));
+        if let Some(path) = path {
+            render_to_file(&audit, format, false, path)?;
         }
-    }
-    for (format, path) in extra {
-        let mut buf = Vec::new();
-        render(&audit, format, false, &mut buf)?;
-        report::write_atomic(path, &buf)
-            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     match &args.output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            render(&audit, args.format, color, &mut buf)?;
-            report::write_atomic(path, &buf)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
+        Some(path) => render_to_file(&audit, args.format, color, path)?,
         None => quietly(render(&audit, args.format, color, out))?,
     }
     if args.format != Format::Human || args.output.is_some() {
