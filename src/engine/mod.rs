@@ -141,14 +141,12 @@ impl<'p> Engine<'p> {
                 && rule.applies_to(rel)
                 && files.is_match(rel)
             {
+                // the set's indices are those of the patterns it was built from
                 let matched = files
-                    .patterns
-                    .iter()
-                    .find(|p| {
-                        crate::policy::parse::build_glob(p)
-                            .is_ok_and(|g| g.compile_matcher().is_match(rel))
-                    })
-                    .cloned();
+                    .set
+                    .matches(rel)
+                    .first()
+                    .map(|&i| files.patterns[i].clone());
                 res.findings.push(Finding {
                     file: Some(rel.to_string()),
                     line: Some(1),

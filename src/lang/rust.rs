@@ -23,6 +23,19 @@ use super::{
 };
 use crate::span::Span;
 
+/// The attributes of an impl or trait member (`ImplItem`, `TraitItem`: the same variants).
+macro_rules! member_attrs {
+    ($item:expr, $enum:ident) => {
+        match $item {
+            syn::$enum::Const(i) => &i.attrs[..],
+            syn::$enum::Fn(i) => &i.attrs[..],
+            syn::$enum::Type(i) => &i.attrs[..],
+            syn::$enum::Macro(i) => &i.attrs[..],
+            _ => &[],
+        }
+    };
+}
+
 /// Stack of the worker thread that parses one file: syn recurses on nesting, and generated
 /// code can nest deeply. Only the touched pages are committed.
 const STACK_SIZE: usize = 128 << 20;
@@ -1385,24 +1398,12 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
-        let attrs: &[Attribute] = match item {
-            syn::ImplItem::Const(i) => &i.attrs,
-            syn::ImplItem::Fn(i) => &i.attrs,
-            syn::ImplItem::Type(i) => &i.attrs,
-            syn::ImplItem::Macro(i) => &i.attrs,
-            _ => &[],
-        };
+        let attrs = member_attrs!(item, ImplItem);
         self.with_test_attrs(attrs, item, |this| visit::visit_impl_item(this, item));
     }
 
     fn visit_trait_item(&mut self, item: &'ast syn::TraitItem) {
-        let attrs: &[Attribute] = match item {
-            syn::TraitItem::Const(i) => &i.attrs,
-            syn::TraitItem::Fn(i) => &i.attrs,
-            syn::TraitItem::Type(i) => &i.attrs,
-            syn::TraitItem::Macro(i) => &i.attrs,
-            _ => &[],
-        };
+        let attrs = member_attrs!(item, TraitItem);
         self.with_test_attrs(attrs, item, |this| visit::visit_trait_item(this, item));
     }
 

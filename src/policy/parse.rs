@@ -606,29 +606,10 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Compiles a regex, or reports it under `key` and `rule`. With `lines` (`forbid-pattern`,
+    /// `[[evidence]]`, applied line by line) `^` and `$` are line bounds, also before a
+    /// `\r\n`, so testing the whole text first finds what the lines do.
     fn regex(
-        &mut self,
-        s: &str,
-        span: Range<usize>,
-        key: &str,
-        rule: Option<&str>,
-    ) -> Option<Regex> {
-        self.compile(s, span, key, rule, false)
-    }
-
-    /// A regex applied line by line (`forbid-pattern`, `[[evidence]]`): `^` and `$` are line
-    /// bounds, also before a `\r\n`, so testing the whole text first finds what the lines do.
-    fn line_regex(
-        &mut self,
-        s: &str,
-        span: Range<usize>,
-        key: &str,
-        rule: Option<&str>,
-    ) -> Option<Regex> {
-        self.compile(s, span, key, rule, true)
-    }
-
-    fn compile(
         &mut self,
         s: &str,
         span: Range<usize>,
@@ -791,7 +772,7 @@ impl<'a> Reader<'a> {
                     .and_then(|v| self.string_list(v, "patterns", rid))
                     .unwrap_or_default()
                     .into_iter()
-                    .filter_map(|(p, span)| self.regex(&p, span, "patterns", rid))
+                    .filter_map(|(p, span)| self.regex(&p, span, "patterns", rid, false))
                     .collect();
                 if symbols.is_empty() && patterns.is_empty() && self.errors.len() == before {
                     self.err(
@@ -861,7 +842,7 @@ impl<'a> Reader<'a> {
                 let regex = match get(t, "regex") {
                     Some(v) => {
                         let s = self.string(v, "regex", rid)?;
-                        let re = self.line_regex(&s, v.span(), "regex", rid);
+                        let re = self.regex(&s, v.span(), "regex", rid, true);
                         if re.as_ref().is_some_and(|re| re.is_match("")) {
                             self.err(
                                 v.span(),
@@ -1002,7 +983,7 @@ impl<'a> Reader<'a> {
         for (s, span) in self.string_list(v, key, rule).unwrap_or_default() {
             if is_identifier(&s) {
                 out.push(NamePat::Name(s));
-            } else if let Some(re) = self.regex(&s, span, key, rule) {
+            } else if let Some(re) = self.regex(&s, span, key, rule, false) {
                 out.push(NamePat::Regex(re));
             }
         }
@@ -1041,7 +1022,7 @@ impl<'a> Reader<'a> {
         let regex = match get(t, "regex") {
             Some(v) => {
                 let s = self.string(v, "regex", rid)?;
-                self.line_regex(&s, v.span(), "regex", rid)
+                self.regex(&s, v.span(), "regex", rid, true)
             }
             None => {
                 self.err(
