@@ -66,8 +66,8 @@ pub fn from_findings(findings: &[Finding]) -> BaselineFile {
 }
 
 pub fn read(path: &Path) -> Result<BaselineFile, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
+    let text = crate::fsread::read_regular_text(path, crate::fsread::BASELINE_LIMIT)
+        .map_err(|e| format!("the baseline: {e}"))?;
     let b: BaselineFile = serde_json::from_str(&text).map_err(|e| {
         format!(
             "{}:{}:{}: not a routeaudit baseline: {e}",

@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod cli;
 pub mod diffmode;
 pub mod engine;
+mod fsread;
 pub mod init;
 pub mod lang;
 pub mod pipeline;

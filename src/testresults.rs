@@ -47,8 +47,8 @@ impl TestRun {
 /// Reads one results file; the error names the file and says what is wrong with it.
 pub fn read(path: &Path) -> Result<TestRun, String> {
     let source = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("{source}: cannot read test results: {e}"))?;
+    let bytes = crate::fsread::read_regular(path, crate::fsread::TEST_RESULTS_LIMIT)
+        .map_err(|e| format!("test results: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| {
         format!("{source}: test results are not UTF-8 text (expected `go test -json` or JUnit XML)")
     })?;
