@@ -106,8 +106,65 @@ pub struct Summary {
     pub test_findings: usize,
     pub suppressed: usize,
     pub baselined: usize,
+    /// With `--new-from-rev`: findings on lines not changed since that revision.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub outside_diff: usize,
     pub files_skipped: usize,
     pub files_parsed: usize,
+}
+
+impl Summary {
+    /// The findings that do not count, by reason, in the order every renderer uses:
+    /// `1 in test code`, `2 suppressed`, `1 baselined`, `3 outside the diff`.
+    pub fn not_counted(&self) -> Vec<String> {
+        not_counted_parts(
+            self.test_findings,
+            self.suppressed,
+            self.baselined,
+            self.outside_diff,
+        )
+    }
+}
+
+/// Like [`Summary::not_counted`], for any set of findings (one rule's, say).
+pub fn not_counted<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
+    let (mut test, mut suppressed, mut baselined, mut outside) = (0, 0, 0, 0);
+    for f in findings {
+        match f.status {
+            Status::Counted => {}
+            Status::TestCode => test += 1,
+            Status::Suppressed { .. } => suppressed += 1,
+            Status::Baselined => baselined += 1,
+            Status::OutsideDiff => outside += 1,
+        }
+    }
+    not_counted_parts(test, suppressed, baselined, outside)
+}
+
+fn not_counted_parts(
+    test: usize,
+    suppressed: usize,
+    baselined: usize,
+    outside: usize,
+) -> Vec<String> {
+    let mut parts = Vec::new();
+    if test > 0 {
+        parts.push(format!("{test} in test code"));
+    }
+    if suppressed > 0 {
+        parts.push(format!("{suppressed} suppressed"));
+    }
+    if baselined > 0 {
+        parts.push(format!("{baselined} baselined"));
+    }
+    if outside > 0 {
+        parts.push(format!("{outside} outside the diff"));
+    }
+    parts
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One call-path hop of a reachability finding.
@@ -153,13 +210,10 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     pub chain: Vec<Hop>,
-    pub suppressed: bool,
-    /// The reason written in the `routeaudit:allow` directive.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppression: Option<String>,
-    /// Known before: in the `--baseline` file, or (with `--new-from-rev`) on a line not
-    /// changed since that revision.
-    pub baselined: bool,
+    /// Whether the finding counts towards the verdict, and why not. Set once, when the audit
+    /// is settled; serialized as `suppressed`, `suppression`, `baselined` and `status`.
+    #[serde(flatten)]
+    pub status: Status,
     /// Stable across line shifts: rule, file, symbol, occurrence, enclosing function and the
     /// normalized source line (never the line number).
     pub fingerprint: String,
@@ -190,9 +244,7 @@ impl Finding {
             message: rule.message.clone(),
             owner: rule.owner.clone(),
             chain: Vec::new(),
-            suppressed: false,
-            suppression: None,
-            baselined: false,
+            status: Status::Counted,
             fingerprint: String::new(),
             source_line: String::new(),
         }
@@ -210,13 +262,13 @@ impl Finding {
 
     /// Whether this finding fails the run: it counts, and its severity is at or above the
     /// `--fail-on` threshold (`None`: nothing fails).
-    pub fn fails(&self, tests: TestMode, fail_on: Option<Severity>) -> bool {
-        self.counts(tests) && fail_on.is_some_and(|min| self.severity >= min)
+    pub fn fails(&self, fail_on: Option<Severity>) -> bool {
+        self.counts() && fail_on.is_some_and(|min| self.severity >= min)
     }
 
     /// Whether this finding counts towards the verdict.
-    pub fn counts(&self, tests: TestMode) -> bool {
-        !(self.suppressed || self.baselined || (self.test && tests == TestMode::Separate))
+    pub fn counts(&self) -> bool {
+        self.status == Status::Counted
     }
 
     pub fn location(&self) -> String {
@@ -226,6 +278,77 @@ impl Finding {
             (Some(f), _, _) => f.clone(),
             _ => "(not found in scope)".into(),
         }
+    }
+}
+
+/// Whether a finding counts towards the verdict, and if not, why. Decided once per finding when
+/// the audit is settled, in this order of precedence: a suppression, the baseline, diff mode,
+/// test code listed apart.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Status {
+    #[default]
+    Counted,
+    /// Silenced by a `routeaudit:allow` directive, with its reason.
+    Suppressed { reason: String },
+    /// Recorded in the `--baseline` file.
+    Baselined,
+    /// On a line not added or changed since the diff-mode revision.
+    OutsideDiff,
+    /// In test code, listed apart under `tests = "separate"`.
+    TestCode,
+}
+
+impl Status {
+    /// The JSON `status` value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Counted => "counted",
+            Status::Suppressed { .. } => "suppressed",
+            Status::Baselined => "baselined",
+            Status::OutsideDiff => "outside-diff",
+            Status::TestCode => "test-code",
+        }
+    }
+
+    /// Why a finding does not count, in words (`suppressed: reason`, `outside the diff`);
+    /// `None` when it counts.
+    pub fn why_not_counted(&self) -> Option<String> {
+        match self {
+            Status::Counted => None,
+            Status::Suppressed { reason } if reason.is_empty() => Some("suppressed".into()),
+            Status::Suppressed { reason } => Some(format!("suppressed: {reason}")),
+            Status::Baselined => Some("baselined".into()),
+            Status::OutsideDiff => Some("outside the diff".into()),
+            Status::TestCode => Some("test code".into()),
+        }
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        matches!(self, Status::Suppressed { .. })
+    }
+
+    /// The suppression's reason, if suppressed.
+    pub fn suppression(&self) -> Option<&str> {
+        match self {
+            Status::Suppressed { reason } => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+/// The JSON keys of schema_version 1 (`suppressed`, `suppression`, `baselined`) plus `status`.
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let reason = self.suppression();
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("suppressed", &reason.is_some())?;
+        if let Some(r) = reason {
+            m.serialize_entry("suppression", r)?;
+        }
+        m.serialize_entry("baselined", &(*self == Status::Baselined))?;
+        m.serialize_entry("status", self.as_str())?;
+        m.end()
     }
 }
 

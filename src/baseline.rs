@@ -48,7 +48,7 @@ pub fn content_key(f: &Finding) -> String {
 pub fn from_findings(findings: &[Finding]) -> BaselineFile {
     let mut entries: Vec<Entry> = findings
         .iter()
-        .filter(|f| !f.suppressed)
+        .filter(|f| !f.status.is_suppressed())
         .map(|f| Entry {
             rule: f.rule.clone(),
             file: f.file.clone(),
@@ -86,17 +86,23 @@ pub fn read(path: &Path) -> Result<BaselineFile, String> {
     Ok(b)
 }
 
-/// Marks findings that the baseline knows; returns a warning per entry that matched nothing
-/// (fixed findings: the baseline can shrink).
-pub fn apply(findings: &mut [Finding], baseline: &BaselineFile, root: &Path) -> Vec<Warning> {
+/// Which findings the baseline knows (suppressed ones are never matched), and a warning per
+/// entry that matched nothing (fixed findings: the baseline can shrink).
+pub fn apply(
+    findings: &[Finding],
+    suppressed: &[Option<String>],
+    baseline: &BaselineFile,
+    root: &Path,
+) -> (Vec<bool>, Vec<Warning>) {
     let mut by_fp: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, e) in baseline.findings.iter().enumerate() {
         by_fp.entry(e.fingerprint.as_str()).or_default().push(i);
     }
+    let mut known = vec![false; findings.len()];
     let mut used = vec![false; baseline.findings.len()];
     let mut unmatched = Vec::new();
-    for (fi, f) in findings.iter_mut().enumerate() {
-        if f.suppressed {
+    for (fi, f) in findings.iter().enumerate() {
+        if suppressed[fi].is_some() {
             continue;
         }
         match by_fp
@@ -105,23 +111,22 @@ pub fn apply(findings: &mut [Finding], baseline: &BaselineFile, root: &Path) -> 
         {
             Some(i) => {
                 used[i] = true;
-                f.baselined = true;
+                known[fi] = true;
             }
             None => unmatched.push(fi),
         }
     }
     // renamed files: same content, and the recorded file no longer exists
     for fi in unmatched {
-        let f = &mut findings[fi];
-        let key = content_key(f);
+        let key = content_key(&findings[fi]);
         if let Some(i) = baseline.findings.iter().enumerate().position(|(i, e)| {
             !used[i] && e.content == key && e.file.as_ref().is_some_and(|p| !root.join(p).exists())
         }) {
             used[i] = true;
-            f.baselined = true;
+            known[fi] = true;
         }
     }
-    baseline
+    let stale = baseline
         .findings
         .iter()
         .zip(used)
@@ -139,5 +144,6 @@ pub fn apply(findings: &mut [Finding], baseline: &BaselineFile, root: &Path) -> 
                     .unwrap_or_default()
             ),
         })
-        .collect()
+        .collect();
+    (known, stale)
 }

@@ -6,7 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::process::Command;
+
+use crate::error::Error;
+use crate::git;
 
 /// Lines changed since the revision, by path relative to the audited root.
 #[derive(Debug, Default)]
@@ -25,78 +27,50 @@ impl Changes {
     }
 }
 
-fn git(root: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+/// Lines added or changed since `rev` (working tree and untracked files included), for files
+/// under `root`, keyed by path relative to `root`.
+pub(crate) fn changes_since(root: &Path, rev: &str) -> Result<Changes, Error> {
+    let commit = git::resolve_commit(root, rev)?;
+    // the audited root as a path inside the repository (`""` at the top, else `dir/`)
+    let prefix = git::show_prefix(root)?;
+    let diff = git::diff_unified0(root, &commit)?;
+    let mut changes = parse_diff(&String::from_utf8_lossy(&diff), &prefix);
+    for p in git::untracked(root)? {
+        if let Some(rel) = p.strip_prefix(&prefix) {
+            changes.files.insert(rel.to_string(), None);
+        }
     }
-    String::from_utf8(out.stdout).map_err(|_| "git printed invalid UTF-8".to_string())
+    Ok(changes)
 }
 
-/// The merge base of HEAD and `reference`.
-pub fn merge_base(root: &Path, reference: &str) -> Result<String, String> {
-    toplevel(root)?;
-    git(root, &["merge-base", "HEAD", reference])
-        .map(|s| s.trim().to_string())
-        .map_err(|e| format!("cannot find the merge base of HEAD and `{reference}`: {e}"))
-}
-
-fn toplevel(root: &Path) -> Result<String, String> {
-    git(root, &["rev-parse", "--show-toplevel"])
-        .map(|s| s.trim().to_string())
-        .map_err(|e| {
-            format!(
-                "diff mode needs a git repository, and {} is not in one ({e})",
-                root.display()
-            )
-        })
-}
-
-/// Lines added or changed since `rev`, for files under `root`.
-pub fn changes_since(root: &Path, rev: &str) -> Result<Changes, String> {
-    toplevel(root)?;
-    let commit = git(
-        root,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{rev}^{{commit}}"),
-        ],
-    )
-    .map_err(|_| format!("unknown revision `{rev}`"))?;
-    let commit = commit.trim();
-    // the audited root as a path inside the repository
-    let prefix = git(root, &["rev-parse", "--show-prefix"])?
-        .trim()
-        .to_string();
-    // fixed prefixes and unquoted paths, whatever the user's git configuration says
-    let diff = git(
-        root,
-        &[
-            "-c",
-            "core.quotePath=false",
-            "diff",
-            "--no-color",
-            "--no-ext-diff",
-            "--unified=0",
-            "--no-renames",
-            "--src-prefix=a/",
-            "--dst-prefix=b/",
-            commit,
-            "--",
-            ".",
-        ],
-    )?;
+/// Reads a `git diff --unified=0` by its structure: a `diff --git` header, its extended
+/// header lines up to `+++`, then hunks whose `@@ -a,b +c,d @@` counts say how many of the
+/// following lines belong to them. A changed line that itself starts with `++ ` or `diff `
+/// (a raw string, a comment, a YAML block) is therefore never taken for a header.
+fn parse_diff(diff: &str, prefix: &str) -> Changes {
     let mut changes = Changes::default();
     let mut current: Option<String> = None;
+    // lines of the current hunk still to come: (old side, new side)
+    let mut left = (0u32, 0u32);
+    let mut in_header = false;
     for line in diff.lines() {
-        if let Some(path) = line.strip_prefix("+++ ") {
+        if left.0 > 0 || left.1 > 0 {
+            match line.as_bytes().first() {
+                Some(b'-') => left.0 = left.0.saturating_sub(1),
+                Some(b'+') => left.1 = left.1.saturating_sub(1),
+                Some(b' ') => {
+                    left.0 = left.0.saturating_sub(1);
+                    left.1 = left.1.saturating_sub(1);
+                }
+                // `\ No newline at end of file`
+                _ => {}
+            }
+            continue;
+        }
+        if line.starts_with("diff --git ") {
+            current = None;
+            in_header = true;
+        } else if in_header && let Some(path) = line.strip_prefix("+++ ") {
             // git ends a name holding a space with a tab, and quotes names with control
             // characters, quotes or backslashes C-style
             let path = path.trim_end_matches('\t');
@@ -105,45 +79,32 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Changes, String> {
             } else {
                 path.to_string()
             };
-            current = if path == "/dev/null" {
-                None
-            } else {
+            current = (path != "/dev/null").then(|| {
                 let p = path.strip_prefix("b/").unwrap_or(&path);
-                Some(p.strip_prefix(&prefix).unwrap_or(p).to_string())
-            };
+                p.strip_prefix(prefix).unwrap_or(p).to_string()
+            });
         } else if let Some(h) = line.strip_prefix("@@ ") {
+            in_header = false;
+            let mut counts = h.split_whitespace().take(2).map(|t| {
+                let mut it = t[1..].splitn(2, ',');
+                let start: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+                let count: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+                (start, count)
+            });
+            let old = counts.next().unwrap_or((0, 0));
+            let (start, count) = counts.next().unwrap_or((0, 0));
+            left = (old.1, count);
             let Some(file) = &current else { continue };
-            // @@ -a,b +c,d @@
-            let Some(plus) = h.split_whitespace().find(|t| t.starts_with('+')) else {
-                continue;
-            };
-            let mut it = plus[1..].splitn(2, ',');
-            let start: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-            let count: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
             let entry = changes
                 .files
                 .entry(file.clone())
                 .or_insert_with(|| Some(HashSet::new()));
             if let Some(set) = entry {
-                set.extend(start..start + count);
+                set.extend(start..start.saturating_add(count));
             }
         }
     }
-    let untracked = git(
-        root,
-        &[
-            "ls-files",
-            "-z",
-            "--others",
-            "--exclude-standard",
-            "--",
-            ".",
-        ],
-    )?;
-    for p in untracked.split('\0').filter(|p| !p.is_empty()) {
-        changes.files.insert(p.to_string(), None);
-    }
-    Ok(changes)
+    changes
 }
 
 /// Undoes git's C-style quoting of a path: `"b/\303\274ber.go"` -> `b/über.go`.
@@ -186,7 +147,27 @@ fn unquote(q: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::unquote;
+    use super::{parse_diff, unquote};
+
+    #[test]
+    fn lines_that_look_like_headers_stay_in_their_hunk() {
+        let diff = "diff --git a/x.go b/x.go\nindex 1..2 100644\n--- a/x.go\n+++ b/x.go\n\
+@@ -0,0 +3,2 @@\n+++ not a header\n+diff --git a/y b/y\n@@ -10,0 +20 @@\n+CheckCooldown()\n";
+        let c = parse_diff(diff, "");
+        assert!(c.is_changed("x.go", 3) && c.is_changed("x.go", 4));
+        assert!(c.is_changed("x.go", 20), "{c:?}");
+        assert!(!c.is_changed("x.go", 5));
+        assert_eq!(c.files.len(), 1);
+    }
+
+    #[test]
+    fn prefix_is_stripped_and_deleted_files_ignored() {
+        let diff = "diff --git a/sub/a.go b/sub/a.go\n--- a/sub/a.go\n+++ b/sub/a.go\n@@ -1 +1 @@\n-x\n+y\n\
+diff --git a/sub/b.go b/sub/b.go\ndeleted file mode 100644\n--- a/sub/b.go\n+++ /dev/null\n@@ -1 +0,0 @@\n-z\n";
+        let c = parse_diff(diff, "sub/");
+        assert!(c.is_changed("a.go", 1));
+        assert_eq!(c.files.len(), 1);
+    }
 
     #[test]
     fn git_quoted_paths() {

@@ -8,14 +8,12 @@ use std::io::Read as _;
 use std::path::Path;
 
 /// Size limit for a policy file.
-#[allow(dead_code)] // read by the policy reader
 pub(crate) const POLICY_LIMIT: u64 = 4 * 1024 * 1024;
 /// Size limit for a baseline file.
 pub(crate) const BASELINE_LIMIT: u64 = 64 * 1024 * 1024;
 /// Size limit for one test-results file.
 pub(crate) const TEST_RESULTS_LIMIT: u64 = 256 * 1024 * 1024;
 /// Size limit for a committed verification document.
-#[allow(dead_code)] // read by `report --check`
 pub(crate) const DOCUMENT_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// Why an input file could not be read.

@@ -8,13 +8,15 @@ use std::sync::Mutex;
 
 use crate::audit::{
     Audit, Context, FileError, Finding, FunctionInfo, PolicyInfo, Required, RuleInfo, Skipped,
-    Summary, Tool, Verdict, Warning,
+    Status, Summary, TestResults, Tool, Verdict, Warning,
 };
 use crate::engine::{Engine, FileResult, GraphFn, Needs, RequiredHit};
-use crate::policy::{self, Policy, PolicyError, RuleKind, Severity, discover};
+use crate::error::Error;
+use crate::policy::{self, Policy, RuleKind, Severity, discover};
 use crate::walk::{self, Event, WalkOptions};
 
-/// Everything that decides an audit.
+/// Everything that decides an audit: one call of [`run_audit`] turns it into the final
+/// [`Audit`].
 #[derive(Clone, Debug, Default)]
 pub struct Request {
     pub paths: Vec<PathBuf>,
@@ -23,25 +25,24 @@ pub struct Request {
     pub needs: Needs,
     /// Lowest severity that fails; `None`: never fail.
     pub fail_on: Option<Severity>,
+    /// `--baseline`: findings recorded there do not count.
+    pub baseline: Option<PathBuf>,
+    /// Diff mode: only findings on lines changed since this base count.
+    pub diff: Option<DiffBase>,
+    /// `--test-results` files (`go test -json`, JUnit XML).
+    pub test_results: Vec<PathBuf>,
+    /// The command line that reproduces the run, for the document.
+    pub command: String,
 }
 
-/// A policy that could not be loaded: every problem, with positions.
-#[derive(Debug)]
-pub struct PolicyErrors(pub Vec<PolicyError>);
-
-impl std::fmt::Display for PolicyErrors {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
+/// The base of diff mode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiffBase {
+    /// `--new-from-rev REV`.
+    Rev(String),
+    /// `--new-from-merge-base REF`: the merge base of HEAD and REF.
+    MergeBase(String),
 }
-
-impl std::error::Error for PolicyErrors {}
 
 /// The root that paths are reported relative to: the one directory argument, otherwise
 /// the current directory.
@@ -52,16 +53,15 @@ pub fn root_of(paths: &[PathBuf]) -> PathBuf {
     }
 }
 
-pub fn load_policy(req_policy: Option<&Path>, root: &Path) -> Result<Policy, PolicyErrors> {
+pub fn load_policy(req_policy: Option<&Path>, root: &Path) -> Result<Policy, Error> {
     match req_policy {
-        Some(p) => policy::load_file(p).map_err(PolicyErrors),
+        Some(p) => policy::load_file(p),
         None => match discover::discover(root) {
-            discover::PolicySource::File(p) => policy::load_file(&p).map_err(PolicyErrors),
-            discover::PolicySource::Builtin(name) => {
-                policy::load_builtin(name).map_err(PolicyErrors)
-            }
+            discover::PolicySource::File(p) => policy::load_file(&p),
+            discover::PolicySource::Builtin(name) => policy::load_builtin(name),
         },
     }
+    .map_err(Error::Policy)
 }
 
 /// The merged output of the walk, before the verdict.
@@ -85,7 +85,7 @@ pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptio
         if !seen.lock().expect("seen lock").insert(f.rel.to_string()) {
             return;
         }
-        let unit = unit_of(f.rel, f.lang);
+        let unit = f.lang.front().unit_of(f.rel);
         let res = engine.check_file(f.rel, f.lang, f.text, &unit);
         let mut o = out.lock().expect("collector lock");
         o.files += 1;
@@ -115,27 +115,10 @@ pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptio
     out.into_inner().expect("collector lock")
 }
 
-/// The call-graph unit of a file: its directory for Go (the package), the crate directory
-/// (the part before `src/`, `tests/`, ...) for Rust.
-pub fn unit_of(rel: &str, lang: crate::lang::Lang) -> String {
-    let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    match lang {
-        crate::lang::Lang::Rust => {
-            let parts: Vec<&str> = dir.split('/').collect();
-            match parts
-                .iter()
-                .rposition(|c| matches!(*c, "src" | "tests" | "benches" | "examples"))
-            {
-                Some(i) => parts[..i].join("/"),
-                None => dir.to_string(),
-            }
-        }
-        _ => dir.to_string(),
-    }
-}
-
-/// Runs the whole audit.
-pub fn run_audit(req: &Request) -> Result<(Audit, Policy), PolicyErrors> {
+/// Runs the whole audit: policy, walk, rules, call paths, suppressions, baseline, diff mode
+/// and test evidence; the returned audit is settled (statuses, counts, verdict) and sorted.
+/// Problems inside the tree are recorded in it; problems with the request are errors.
+pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     let paths: Vec<PathBuf> = if req.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -143,6 +126,25 @@ pub fn run_audit(req: &Request) -> Result<(Audit, Policy), PolicyErrors> {
     };
     let root = root_of(&paths);
     let policy = load_policy(req.policy.as_deref(), &root)?;
+    // inputs beside the tree are read before the walk: a bad one stops the run early
+    let baseline = req
+        .baseline
+        .as_deref()
+        .map(crate::baseline::read)
+        .transpose()
+        .map_err(Error::Input)?;
+    let changes = match &req.diff {
+        None => None,
+        Some(base) => {
+            let rev = match base {
+                DiffBase::Rev(r) => r.clone(),
+                DiffBase::MergeBase(reference) => crate::git::merge_base(&root, reference)?,
+            };
+            Some(crate::diffmode::changes_since(&root, &rev)?)
+        }
+    };
+    let tests = read_test_results(&policy, &req.test_results)?;
+
     // a path argument that does not exist is one error, and is not walked
     let mut errors = Vec::new();
     let mut existing = Vec::new();
@@ -159,11 +161,66 @@ pub fn run_audit(req: &Request) -> Result<(Audit, Policy), PolicyErrors> {
     let engine = Engine::new(&policy, req.needs);
     let collected = collect(&engine, &root, &existing, &req.walk);
     let graph_wanted = engine.wants_graph();
-    let mut audit = assemble(&policy, &root, collected, req.fail_on, graph_wanted);
+    let (mut audit, directives) = assemble(&policy, &root, collected, req.fail_on, graph_wanted);
     audit.errors.extend(errors);
     audit.context.root = root.to_string_lossy().replace('\\', "/");
+    audit.context.command = req.command.clone();
+    audit.tests = tests;
+    if req.needs.inventory {
+        audit.context.git = crate::git::head_info(&root);
+    }
+
+    // why each finding does not count, decided once: suppression, baseline, diff, test code
+    let (suppressed, unused) = crate::suppress::apply(&audit.findings, &directives);
+    audit.warnings.extend(unused);
+    let baselined = match &baseline {
+        Some(b) => {
+            let (marks, stale) = crate::baseline::apply(&audit.findings, &suppressed, b, &root);
+            audit.warnings.extend(stale);
+            marks
+        }
+        None => vec![false; audit.findings.len()],
+    };
+    let separate_tests = policy.scope.tests == crate::policy::TestMode::Separate;
+    for (i, f) in audit.findings.iter_mut().enumerate() {
+        let outside_diff = changes.as_ref().is_some_and(|c| match (&f.file, f.line) {
+            (Some(file), Some(line)) => !c.is_changed(file, line),
+            _ => false,
+        });
+        f.status = if let Some(reason) = suppressed[i].clone() {
+            Status::Suppressed { reason }
+        } else if baselined[i] {
+            Status::Baselined
+        } else if outside_diff {
+            Status::OutsideDiff
+        } else if f.test && separate_tests {
+            Status::TestCode
+        } else {
+            Status::Counted
+        };
+    }
     settle(&mut audit, &policy);
-    Ok((audit, policy))
+    Ok(audit)
+}
+
+/// Reads `--test-results` files and summarises them against the policy's forbidden names.
+fn read_test_results(policy: &Policy, files: &[PathBuf]) -> Result<Option<TestResults>, Error> {
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let runs = files
+        .iter()
+        .map(|p| crate::testresults::read(p))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(Error::Input)?;
+    let matcher = crate::engine::matcher::Matcher::new(policy);
+    let is_forbidden = |name: &str| {
+        let mut hits = Vec::new();
+        matcher.matches(name, &mut hits);
+        hits.iter()
+            .any(|hit| matches!(policy.rules[hit.rule].kind, RuleKind::ForbidSymbol { .. }))
+    };
+    Ok(Some(crate::testresults::summarize(&runs, is_forbidden)))
 }
 
 fn assemble(
@@ -172,7 +229,7 @@ fn assemble(
     c: Collected,
     fail_on: Option<Severity>,
     graph_wanted: bool,
-) -> Audit {
+) -> (Audit, Directives) {
     let mut findings: Vec<Finding> = Vec::new();
     let mut mentions = Vec::new();
     let mut evidence = Vec::new();
@@ -181,8 +238,7 @@ fn assemble(
     let mut req_hits: Vec<(String, RequiredHit)> = Vec::new();
     let mut graph: Vec<GraphFn> = Vec::new();
     let mut parsed = 0;
-    let mut directives: std::collections::HashMap<String, Vec<crate::suppress::Directive>> =
-        Default::default();
+    let mut directives = Directives::default();
     let mut file_errors = c.errors;
     for (rel, r) in c.results {
         if !r.directives.is_empty() {
@@ -259,9 +315,7 @@ fn assemble(
         warnings.extend(reach_warnings);
     }
 
-    warnings.extend(crate::suppress::apply(&mut findings, &directives));
-
-    Audit {
+    let audit = Audit {
         schema_version: crate::audit::SCHEMA_VERSION,
         tool: Tool::default(),
         policy: PolicyInfo {
@@ -305,14 +359,16 @@ fn assemble(
             fail_on,
             ..Context::default()
         },
-    }
+    };
+    (audit, directives)
 }
 
-/// Recomputes counts, rule table and verdict from the findings' flags; sorts everything.
-/// Call again after suppressions, baselines or diff filters change the flags.
-pub fn settle(audit: &mut Audit, policy: &Policy) {
+/// The `routeaudit:allow` directives of each file.
+type Directives = std::collections::HashMap<String, Vec<crate::suppress::Directive>>;
+
+/// Counts, rule table and verdict from the findings' statuses; sorts everything.
+fn settle(audit: &mut Audit, policy: &Policy) {
     audit.sort();
-    let tests = policy.scope.tests;
     let s = &mut audit.summary;
     s.errors = 0;
     s.warnings = 0;
@@ -320,20 +376,19 @@ pub fn settle(audit: &mut Audit, policy: &Policy) {
     s.test_findings = 0;
     s.suppressed = 0;
     s.baselined = 0;
+    s.outside_diff = 0;
     s.mentions = audit.mentions.len();
     for f in &audit.findings {
-        if f.suppressed {
-            s.suppressed += 1;
-        } else if f.baselined {
-            s.baselined += 1;
-        } else if f.test && tests == crate::policy::TestMode::Separate {
-            s.test_findings += 1;
-        } else {
-            match f.severity {
+        match f.status {
+            Status::Suppressed { .. } => s.suppressed += 1,
+            Status::Baselined => s.baselined += 1,
+            Status::OutsideDiff => s.outside_diff += 1,
+            Status::TestCode => s.test_findings += 1,
+            Status::Counted => match f.severity {
                 Severity::Error => s.errors += 1,
                 Severity::Warning => s.warnings += 1,
                 Severity::Info => s.infos += 1,
-            }
+            },
         }
     }
     audit.rules = policy
@@ -351,12 +406,12 @@ pub fn settle(audit: &mut Audit, policy: &Policy) {
             findings: audit
                 .findings
                 .iter()
-                .filter(|f| f.rule == r.id && f.counts(tests))
+                .filter(|f| f.rule == r.id && f.counts())
                 .count(),
         })
         .collect();
     let fail_on = audit.context.fail_on;
-    let failing = audit.findings.iter().any(|f| f.fails(tests, fail_on));
+    let failing = audit.findings.iter().any(|f| f.fails(fail_on));
     audit.verdict = if !audit.errors.is_empty() {
         Verdict::Error
     } else if failing {

@@ -51,6 +51,7 @@ pub fn scan(
 ) -> (Vec<Directive>, Vec<DirectiveError>) {
     let mut dirs = Vec::new();
     let mut errors = Vec::new();
+    let markers = lang.front().comment_markers();
     if !src.contains(MARKER) {
         return (dirs, errors);
     }
@@ -67,16 +68,10 @@ pub fn scan(
         };
         let m = caps.get(0).expect("whole match");
         let marker = &line[m.start()..];
-        let marker_ok = match lang {
-            Lang::Yaml | Lang::Text => marker.starts_with('#'),
-            Lang::Go | Lang::Rust => marker.starts_with("//") || marker.starts_with("/*"),
-        };
-        if !marker_ok {
+        if !markers.iter().any(|c| marker.starts_with(c)) {
             continue;
         }
-        if let Some(f) = facts
-            && lang.is_parsed()
-        {
+        if let Some(f) = facts {
             let at = start + m.start();
             let in_comment = f
                 .text
@@ -125,11 +120,12 @@ pub fn scan(
     (dirs, errors)
 }
 
-/// Marks the findings the directives cover and returns a warning per unused (directive, rule).
+/// The reason of the directive that covers each finding (`None`: not suppressed), and a
+/// warning per (directive, rule) that covers nothing.
 pub fn apply(
-    findings: &mut [Finding],
+    findings: &[Finding],
     directives: &HashMap<String, Vec<Directive>>,
-) -> Vec<Warning> {
+) -> (Vec<Option<String>>, Vec<Warning>) {
     let mut used: HashMap<(&str, u32, &str), bool> = HashMap::new();
     for (file, dirs) in directives {
         for d in dirs {
@@ -138,7 +134,8 @@ pub fn apply(
             }
         }
     }
-    for f in findings.iter_mut() {
+    let mut reasons = vec![None; findings.len()];
+    for (i, f) in findings.iter().enumerate() {
         let (Some(file), Some(line)) = (&f.file, f.line) else {
             continue;
         };
@@ -149,8 +146,7 @@ pub fn apply(
             .iter()
             .find(|d| d.covers(line) && d.rules.contains(&f.rule))
         {
-            f.suppressed = true;
-            f.suppression = Some(d.reason.clone());
+            reasons[i] = Some(d.reason.clone());
             used.insert((file.as_str(), d.line, f.rule.as_str()), true);
         }
     }
@@ -165,7 +161,7 @@ pub fn apply(
         })
         .collect();
     warnings.sort();
-    warnings
+    (reasons, warnings)
 }
 
 #[cfg(test)]

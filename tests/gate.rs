@@ -237,7 +237,15 @@ fn diff_mode_fails_only_on_changed_lines() {
     // an unchanged tree passes even though it has a violation
     let (code, v) = check_json(dir.path(), &["--new-from-rev", "HEAD"]);
     assert_eq!(code, 0, "{v:#}");
-    assert_eq!(v["findings"][0]["baselined"], true);
+    // outside the diff, never "baselined" (issue 9)
+    assert_eq!(v["findings"][0]["baselined"], false);
+    assert_eq!(v["findings"][0]["status"], "outside-diff");
+    assert_eq!(v["summary"]["baselined"], 0);
+    assert_eq!(v["summary"]["outside_diff"], 1);
+    let o = run_in(dir.path(), &["check", ".", "--new-from-rev", "HEAD"]);
+    let human = stdout(&o);
+    assert!(human.contains("1 outside the diff"), "{human}");
+    assert!(!human.contains("baselined"), "{human}");
 
     // a changed line fails, the old one does not; untracked files count as new
     std::fs::write(
@@ -256,7 +264,7 @@ fn diff_mode_fails_only_on_changed_lines() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["baselined"] == false)
+        .filter(|f| f["status"] == "counted")
         .map(|f| {
             (
                 f["file"].as_str().unwrap().to_string(),

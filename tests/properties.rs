@@ -20,7 +20,7 @@ fn audit(dir: &Path, threads: usize) -> routeaudit::audit::Audit {
         },
         ..Request::default()
     };
-    run_audit(&req).expect("valid policy").0
+    run_audit(&req).expect("valid policy")
 }
 
 /// A call graph over `f0..fn` plus forbidden targets `t0..t2`: `calls[i]` lists the callees of

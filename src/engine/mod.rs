@@ -130,7 +130,7 @@ impl<'p> Engine<'p> {
     pub fn check_file(&self, rel: &str, lang: Lang, src: &str, unit: &str) -> FileResult {
         let mut res = FileResult::default();
         let policy = self.policy;
-        let path_test = lang::is_test_path(lang, rel);
+        let path_test = lang.front().is_test_path(rel);
         if path_test && policy.scope.tests == TestMode::Exclude {
             return res;
         }
@@ -162,11 +162,9 @@ impl<'p> Engine<'p> {
         let facts = match self.depth(rel, lang, src) {
             Depth::Nothing => return finish(res, rel, lang, src, None),
             Depth::Text(facts) => facts,
-            Depth::Full => {
-                res.parsed = lang.is_parsed();
-                lang::extract(lang, rel, src)
-            }
+            Depth::Full => lang::extract(lang, rel, src),
         };
+        res.parsed = facts.parsed;
         let idx = LineIndex::new(src);
         for w in &facts.warnings {
             res.warnings.push(Warning {
@@ -224,7 +222,7 @@ impl<'p> Engine<'p> {
     /// turns such a name into a finding (evidence and suppressions need no more); else fully.
     /// Whatever the depth, the results are those of a full read.
     fn depth(&self, rel: &str, lang: Lang, src: &str) -> Depth {
-        if lang.is_parsed() && self.parse_all {
+        if self.parse_all {
             return Depth::Full;
         }
         prefilter::Lowered::with(src, |lower| self.depth_in(rel, lang, src, lower))
@@ -253,11 +251,7 @@ impl<'p> Engine<'p> {
             .filter(|(e, pre)| e.applies_to(rel) && maybe(pre))
             .map(|(e, _)| e)
             .collect();
-        let hits = if lang.is_parsed() {
-            self.name_hits(src, lower)
-        } else {
-            Vec::new()
-        };
+        let hits = self.name_hits(src, lower);
         if pattern_hit {
             // a pattern finding in code wants its enclosing function
             return Depth::Full;
@@ -265,9 +259,8 @@ impl<'p> Engine<'p> {
         if hits.is_empty() && !marker && evidence.is_empty() {
             return Depth::Nothing;
         }
-        if !lang.is_parsed() || (!hits.is_empty() && self.text_findings) {
-            // text files have nothing but text; a name in text that is a finding wants its
-            // enclosing function
+        if !hits.is_empty() && self.text_findings {
+            // a name in text that is a finding wants its enclosing function
             return Depth::Full;
         }
         let Some(facts) = lang::text_only(lang, rel, src) else {

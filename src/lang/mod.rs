@@ -4,6 +4,7 @@
 //! calls, comment and string regions). No parser type (tree-sitter, syn) leaves `lang/`:
 //! the engine sees only strings, spans and byte ranges.
 
+mod front;
 pub mod go;
 pub mod golex;
 pub mod rust;
@@ -34,18 +35,39 @@ impl Lang {
         }
     }
 
-    /// Whether the front-end builds a syntax tree (symbols, calls) for this language.
-    pub fn is_parsed(self) -> bool {
-        matches!(self, Lang::Go | Lang::Rust)
-    }
-
-    /// The line-comment marker used by suppressions in this language.
-    pub fn line_comment(self) -> &'static str {
+    /// The front-end that reads this language.
+    pub fn front(self) -> &'static dyn FrontEnd {
         match self {
-            Lang::Go | Lang::Rust => "//",
-            Lang::Yaml | Lang::Text => "#",
+            Lang::Go => &front::Go,
+            Lang::Rust => &front::Rust,
+            Lang::Yaml => &front::Yaml,
+            Lang::Text => &front::Text,
         }
     }
+}
+
+/// Everything language-specific behind one interface: the engine, the pipeline and the
+/// suppression scanner ask the front-end, never the language.
+pub trait FrontEnd: Sync {
+    /// Reads the whole file: occurrences, functions with their calls, comments and strings.
+    /// `facts.parsed` says whether a syntax tree was built.
+    fn extract(&self, src: &str) -> FileFacts;
+
+    /// Comments and strings only, from a cheap lexer; `None` when the language has none or
+    /// the lexer is unsure of this file (then the engine reads it whole).
+    fn lex(&self, src: &str) -> Option<FileFacts>;
+
+    /// Whether identifiers outside comments and strings are read (symbol rules apply).
+    fn reads_code(&self) -> bool;
+
+    /// Whether `rel` (relative, `/`-separated) is test code by its path alone.
+    fn is_test_path(&self, rel: &str) -> bool;
+
+    /// The call-graph unit of a file: calls resolve by name within it.
+    fn unit_of(&self, rel: &str) -> String;
+
+    /// The comment openers a `routeaudit:allow` directive may start with.
+    fn comment_markers(&self) -> &'static [&'static str];
 }
 
 /// What an identifier occurrence is.
@@ -279,67 +301,26 @@ pub struct FileFacts {
     pub test: bool,
     /// The file says it is generated (`Code generated ... DO NOT EDIT.`).
     pub generated: bool,
-}
-
-/// Whether `path` (relative, `/`-separated) is test code by its name alone.
-pub fn is_test_path(lang: Lang, rel: &str) -> bool {
-    match lang {
-        Lang::Go => rel.ends_with("_test.go"),
-        Lang::Rust => rel
-            .split('/')
-            .rev()
-            .skip(1)
-            .any(|c| c == "tests" || c == "benches"),
-        _ => false,
-    }
+    /// A syntax tree was built (not only comments and strings).
+    pub parsed: bool,
 }
 
 /// Reads one file with the front-end of its language.
 pub fn extract(lang: Lang, rel: &str, src: &str) -> FileFacts {
-    let facts = match lang {
-        Lang::Go => go::extract(src),
-        Lang::Rust => rust::extract(src),
-        Lang::Yaml | Lang::Text => text::extract(lang, src),
-    };
-    finish(facts, lang, rel, src)
+    let front = lang.front();
+    finish(front.extract(src), front, rel, src)
 }
 
-/// The comment and string regions of a parsed language without the syntax tree, when a cheap
-/// lexer exists for it (Go; Rust files without test attributes). The engine uses it for files
-/// where listed names occur only in text.
+/// The comment and string regions of a file without a full read, when its front-end has a
+/// cheap lexer and the lexer is sure of this file. The engine uses it for files where listed
+/// names occur only in text.
 pub fn text_only(lang: Lang, rel: &str, src: &str) -> Option<FileFacts> {
-    let text = match lang {
-        Lang::Go => golex::text_regions(src),
-        // test flags in Rust come from attributes, which only the parse sees
-        Lang::Rust if !has_test_attribute(src) => rust::text_regions(src),
-        _ => return None,
-    };
-    Some(finish(
-        FileFacts {
-            text,
-            ..FileFacts::default()
-        },
-        lang,
-        rel,
-        src,
-    ))
+    let front = lang.front();
+    front.lex(src).map(|facts| finish(facts, front, rel, src))
 }
 
-/// Whether a Rust file may hold `#[test]`, `#[tokio::test]`, `#[cfg(test)]` or the like: an
-/// attribute (up to its first `]`, over as many lines as it takes) that mentions `test`.
-fn has_test_attribute(src: &str) -> bool {
-    src.match_indices('#').any(|(i, _)| {
-        let rest = src[i + 1..].trim_start_matches('!');
-        rest.starts_with('[')
-            && rest[1..]
-                .split(']')
-                .next()
-                .is_some_and(|attr| attr.contains("test"))
-    })
-}
-
-fn finish(mut facts: FileFacts, lang: Lang, rel: &str, src: &str) -> FileFacts {
-    if is_test_path(lang, rel) {
+fn finish(mut facts: FileFacts, front: &dyn FrontEnd, rel: &str, src: &str) -> FileFacts {
+    if front.is_test_path(rel) {
         facts.test = true;
         facts.occurrences.iter_mut().for_each(|o| o.test = true);
         facts.functions.iter_mut().for_each(|f| f.test = true);
@@ -446,25 +427,6 @@ mod tests {
         let decl = KindSet::from_name("declaration").unwrap();
         assert!(decl.contains(OccKind::Variant) && !decl.contains(OccKind::Reference));
         assert!(KindSet::from_name("nonsense").is_none());
-    }
-
-    #[test]
-    fn test_attributes_over_several_lines() {
-        assert!(has_test_attribute(
-            "#[cfg(all(\n    feature = \"slow\",\n    test\n))]\nmod m {}"
-        ));
-        assert!(has_test_attribute("#![cfg(test)]"));
-        assert!(has_test_attribute("#[tokio::test]\nasync fn t() {}"));
-        assert!(!has_test_attribute("#[derive(Debug)]\nstruct Test;"));
-    }
-
-    #[test]
-    fn test_paths() {
-        assert!(is_test_path(Lang::Go, "a/b_test.go"));
-        assert!(!is_test_path(Lang::Go, "a/test.go"));
-        assert!(is_test_path(Lang::Rust, "tests/it.rs"));
-        assert!(is_test_path(Lang::Rust, "crate/benches/b.rs"));
-        assert!(!is_test_path(Lang::Rust, "src/tests.rs"));
     }
 
     #[test]

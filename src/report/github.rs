@@ -14,18 +14,8 @@ use crate::policy::Severity;
 
 /// Writes the annotations for `audit` to `out`, one command per line.
 pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
-    let mode = audit.context.tests_mode.unwrap_or_default();
-    let mut left_out = (0, 0, 0);
-    for f in &audit.findings {
-        if f.counts(mode) {
-            writeln!(out, "{}", annotation(f))?;
-        } else if f.suppressed {
-            left_out.1 += 1;
-        } else if f.baselined {
-            left_out.2 += 1;
-        } else {
-            left_out.0 += 1;
-        }
+    for f in audit.findings.iter().filter(|f| f.counts()) {
+        writeln!(out, "{}", annotation(f))?;
     }
     for w in &audit.warnings {
         let props = properties(&[
@@ -49,29 +39,16 @@ pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
             ))
         )?;
     }
-    let (test, suppressed, baselined) = left_out;
-    if test + suppressed + baselined > 0 {
-        let mut parts = vec![];
-        if test > 0 {
-            parts.push(format!("{test} in test code"));
-        }
-        if suppressed > 0 {
-            parts.push(format!("{suppressed} suppressed"));
-        }
-        if baselined > 0 {
-            parts.push(format!("{baselined} baselined"));
-        }
+    let left_out = audit.findings.iter().filter(|f| !f.counts()).count();
+    let parts = audit.summary.not_counted();
+    if left_out > 0 {
         writeln!(
             out,
             "::notice title=routeaudit::{}",
             escape_data(&format!(
                 "{} not annotated because {} not count: {}",
-                plural(test + suppressed + baselined, "finding", "findings"),
-                if test + suppressed + baselined == 1 {
-                    "it does"
-                } else {
-                    "they do"
-                },
+                plural(left_out, "finding", "findings"),
+                if left_out == 1 { "it does" } else { "they do" },
                 parts.join(", ")
             ))
         )?;

@@ -29,9 +29,8 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<(
         // the decision was made by `--color`; colored must not second-guess it
         colored::control::set_override(true);
     }
-    let tests = audit.context.tests_mode.unwrap_or_default();
     let (main, apart): (Vec<&Finding>, Vec<&Finding>) =
-        audit.findings.iter().partition(|f| f.counts(tests));
+        audit.findings.iter().partition(|f| f.counts());
     let rule_origin = |id: &str| {
         audit
             .rules
@@ -46,19 +45,10 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<(
         writeln!(
             out,
             "{}",
-            style.paint(
-                "note: not counted towards the verdict (test code, suppressed or baselined):",
-                |s| s.bold()
-            )
+            style.paint("note: not counted towards the verdict:", |s| s.bold())
         )?;
         for f in &apart {
-            let why = if f.suppressed {
-                format!("suppressed: {}", f.suppression.as_deref().unwrap_or(""))
-            } else if f.baselined {
-                "baselined".to_string()
-            } else {
-                "test code".to_string()
-            };
+            let why = f.status.why_not_counted().unwrap_or_default();
             writeln!(
                 out,
                 "  {} [{}] {} `{}` {}",
@@ -217,15 +207,7 @@ fn summary(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> 
     if s.infos > 0 {
         parts.push(plural(s.infos, "info"));
     }
-    if s.test_findings > 0 {
-        parts.push(format!("{} in test code", s.test_findings));
-    }
-    if s.suppressed > 0 {
-        parts.push(format!("{} suppressed", s.suppressed));
-    }
-    if s.baselined > 0 {
-        parts.push(format!("{} baselined", s.baselined));
-    }
+    parts.extend(s.not_counted());
     parts.push(format!(
         "{} in comments/strings",
         plural(s.mentions, "mention")

@@ -11,11 +11,10 @@
 use std::fmt::Write as _;
 use std::io;
 
-use crate::audit::{Audit, Finding, RuleInfo};
+use crate::audit::{Audit, Finding, RuleInfo, Status};
 
 /// Writes `audit` as a JUnit XML report.
 pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
-    let mode = audit.context.tests_mode.unwrap_or_default();
     let fail_on = audit.context.fail_on;
     let policy = &audit.policy.name;
     let classname = format!("routeaudit.{policy}");
@@ -27,12 +26,12 @@ pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
         let counting: Vec<&Finding> = of_rule
             .iter()
             .copied()
-            .filter(|f| f.fails(mode, fail_on))
+            .filter(|f| f.fails(fail_on))
             .collect();
         let others: Vec<&Finding> = of_rule
             .iter()
             .copied()
-            .filter(|f| !f.fails(mode, fail_on))
+            .filter(|f| !f.fails(fail_on))
             .collect();
         if !counting.is_empty() {
             failed_cases += 1;
@@ -60,7 +59,7 @@ pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
         if !others.is_empty() {
             let listed: Vec<String> = others
                 .iter()
-                .map(|f| format!("{} ({})", f.location(), why_not_counted(f, mode)))
+                .map(|f| format!("{} ({})", f.location(), why_not_counted(f)))
                 .collect();
             let _ = writeln!(
                 cases,
@@ -114,15 +113,13 @@ pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
     writeln!(out, "</testsuites>")
 }
 
-fn why_not_counted(f: &Finding, mode: crate::policy::TestMode) -> &'static str {
-    if f.suppressed {
-        "suppressed"
-    } else if f.baselined {
-        "baselined"
-    } else if !f.counts(mode) {
-        "test code"
-    } else {
-        "below --fail-on"
+fn why_not_counted(f: &Finding) -> &'static str {
+    match f.status {
+        Status::Suppressed { .. } => "suppressed",
+        Status::Baselined => "baselined",
+        Status::OutsideDiff => "outside the diff",
+        Status::TestCode => "test code",
+        Status::Counted => "below --fail-on",
     }
 }
 
@@ -202,14 +199,13 @@ mod tests {
     fn reads_back_with_the_results_reader() {
         let mut a = sample::impure();
         let run = testresults::parse(&xml(&a), "routeaudit-junit.xml").unwrap();
-        let mode = a.context.tests_mode.unwrap_or_default();
         let failing = |a: &Audit| {
             a.rules
                 .iter()
                 .filter(|r| {
                     a.findings
                         .iter()
-                        .any(|f| f.rule == r.id && f.fails(mode, a.context.fail_on))
+                        .any(|f| f.rule == r.id && f.fails(a.context.fail_on))
                 })
                 .count()
         };

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 
-use crate::audit::{Audit, Finding, RuleInfo, Verdict};
+use crate::audit::{Audit, Finding, RuleInfo, Status, Verdict};
 use crate::policy::{Severity, TestMode};
 
 /// Writes the verification document for `audit` to `out`.
@@ -27,12 +27,11 @@ macro_rules! w {
 }
 
 fn write_doc(a: &Audit, d: &mut String) {
-    let mode = a.context.tests_mode.unwrap_or_default();
     header(a, d);
-    summary(a, mode, d);
-    forbidden(a, mode, d);
+    summary(a, d);
+    forbidden(a, d);
     execution_functions(a, d);
-    call_paths(a, mode, d);
+    call_paths(a, d);
     mentions(a, d);
     evidence(a, d);
     tests(a, d);
@@ -60,12 +59,11 @@ fn header(a: &Audit, d: &mut String) {
         plural(s.test_findings, "test-code finding", "test-code findings"),
         plural(s.mentions, "mention", "mentions"),
     ];
-    if s.suppressed > 0 {
-        counts.push(format!("{} suppressed", s.suppressed));
-    }
-    if s.baselined > 0 {
-        counts.push(format!("{} baselined", s.baselined));
-    }
+    counts.extend(
+        s.not_counted()
+            .into_iter()
+            .filter(|p| !p.ends_with("in test code")),
+    );
     w!(d, "**Verdict: {verdict}** — {}", counts.join(", "));
     w!(d);
     if a.verdict == Verdict::Error || !a.errors.is_empty() {
@@ -136,7 +134,7 @@ fn header(a: &Audit, d: &mut String) {
     w!(d);
 }
 
-fn summary(a: &Audit, mode: TestMode, d: &mut String) {
+fn summary(a: &Audit, d: &mut String) {
     w!(d, "## Summary");
     w!(d);
     if a.rules.is_empty() {
@@ -157,7 +155,7 @@ fn summary(a: &Audit, mode: TestMode, d: &mut String) {
                 r.severity.as_str(),
                 rule_status(r),
                 r.findings,
-                not_counted(a, &r.id, mode)
+                not_counted(a, &r.id)
             );
         }
         w!(d);
@@ -195,31 +193,8 @@ fn rule_status(r: &RuleInfo) -> &'static str {
 }
 
 /// Findings of a rule that do not count, by reason: `1 in test code, 1 suppressed`.
-fn not_counted(a: &Audit, rule: &str, mode: TestMode) -> String {
-    let (mut test, mut suppressed, mut baselined) = (0, 0, 0);
-    for f in a
-        .findings
-        .iter()
-        .filter(|f| f.rule == rule && !f.counts(mode))
-    {
-        if f.suppressed {
-            suppressed += 1;
-        } else if f.baselined {
-            baselined += 1;
-        } else {
-            test += 1;
-        }
-    }
-    let mut parts = vec![];
-    if test > 0 {
-        parts.push(format!("{test} in test code"));
-    }
-    if suppressed > 0 {
-        parts.push(format!("{suppressed} suppressed"));
-    }
-    if baselined > 0 {
-        parts.push(format!("{baselined} baselined"));
-    }
+fn not_counted(a: &Audit, rule: &str) -> String {
+    let parts = crate::audit::not_counted(a.findings.iter().filter(|f| f.rule == rule));
     if parts.is_empty() {
         "—".into()
     } else {
@@ -229,20 +204,17 @@ fn not_counted(a: &Audit, rule: &str, mode: TestMode) -> String {
 
 /// How one finding stands: counted, or why not.
 /// Returns Markdown for a table cell; a suppression carries its reason.
-fn finding_status(f: &Finding, mode: TestMode) -> String {
-    if f.suppressed {
-        match f.suppression.as_deref() {
-            Some(reason) if !reason.is_empty() => format!("🔇 suppressed: {}", cell(reason)),
-            _ => "🔇 suppressed".into(),
+fn finding_status(f: &Finding) -> String {
+    match &f.status {
+        Status::Suppressed { reason } if !reason.is_empty() => {
+            format!("🔇 suppressed: {}", cell(reason))
         }
-    } else if f.baselined {
-        "📌 baselined".into()
-    } else if !f.counts(mode) {
-        "🧪 test code (not counted)".into()
-    } else if f.severity == Severity::Error {
-        "❌ found".into()
-    } else {
-        "⚠️ found".into()
+        Status::Suppressed { .. } => "🔇 suppressed".into(),
+        Status::Baselined => "📌 baselined".into(),
+        Status::OutsideDiff => "➖ outside the diff".into(),
+        Status::TestCode => "🧪 test code (not counted)".into(),
+        Status::Counted if f.severity == Severity::Error => "❌ found".into(),
+        Status::Counted => "⚠️ found".into(),
     }
 }
 
@@ -257,7 +229,7 @@ fn owner_line(r: &RuleInfo, d: &mut String) {
     }
 }
 
-fn forbidden(a: &Audit, mode: TestMode, d: &mut String) {
+fn forbidden(a: &Audit, d: &mut String) {
     w!(d, "## Forbidden symbols");
     w!(d);
     let of_kind = |k: &'static str| a.rules.iter().filter(move |r| r.kind == k);
@@ -287,7 +259,7 @@ fn forbidden(a: &Audit, mode: TestMode, d: &mut String) {
                 w!(
                     d,
                     "| {sym} | {} | {} | {} | {} |",
-                    finding_status(f, mode),
+                    finding_status(f),
                     code_cell(&f.location()),
                     f.occurrence.map_or("—", |o| o.as_str()),
                     f.in_function.as_deref().map_or("—".into(), code_cell)
@@ -311,7 +283,7 @@ fn forbidden(a: &Audit, mode: TestMode, d: &mut String) {
                     d,
                     "| {} | {} | {} |",
                     code_cell(target),
-                    finding_status(f, mode),
+                    finding_status(f),
                     code_cell(&f.location())
                 );
             }
@@ -340,7 +312,7 @@ fn forbidden(a: &Audit, mode: TestMode, d: &mut String) {
                 d,
                 "| {} | {} | {} | {} |",
                 code_cell(&f.location()),
-                finding_status(f, mode),
+                finding_status(f),
                 f.symbol.as_deref().map_or("—".into(), code_cell),
                 excerpt_cell(&f.source_line)
             );
@@ -473,7 +445,7 @@ fn execution_functions(a: &Audit, d: &mut String) {
     w!(d);
 }
 
-fn call_paths(a: &Audit, mode: TestMode, d: &mut String) {
+fn call_paths(a: &Audit, d: &mut String) {
     let with_chain: Vec<&Finding> = a.findings.iter().filter(|f| !f.chain.is_empty()).collect();
     if with_chain.is_empty() {
         return;
@@ -496,7 +468,7 @@ fn call_paths(a: &Audit, mode: TestMode, d: &mut String) {
             d,
             "- {} {} at {}: {}",
             code(&f.rule),
-            finding_status(f, mode),
+            finding_status(f),
             code(&f.location()),
             path.join(" → ")
         );

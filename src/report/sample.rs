@@ -6,7 +6,7 @@
 
 use crate::audit::{
     Audit, Context, EvidenceHit, FileError, Finding, FunctionInfo, GitInfo, Hop, Mention,
-    PolicyInfo, Required, RuleInfo, Skipped, Summary, TestResults, Tool, Verdict, Warning,
+    PolicyInfo, Required, RuleInfo, Skipped, Status, Summary, TestResults, Tool, Verdict, Warning,
 };
 use crate::lang::{FnKind, OccKind};
 use crate::policy::{Handoff, Severity, TestMode};
@@ -294,9 +294,7 @@ fn finding(rule: &str, kind: &str, severity: Severity) -> Finding {
         message: String::new(),
         owner: None,
         chain: vec![],
-        suppressed: false,
-        suppression: None,
-        baselined: false,
+        status: Status::Counted,
         fingerprint: String::new(),
         source_line: String::new(),
     }
@@ -367,7 +365,7 @@ fn impure_findings() -> Vec<Finding> {
         16,
         25,
     );
-    baselined.baselined = true;
+    baselined.status = Status::Baselined;
     baselined.fingerprint = "7d21c4b0e5a8f913".into();
     baselined.source_line = "\tprev, err := r.FindMostRecentTerminalWFE(ctx, wfe)".into();
 
@@ -379,6 +377,7 @@ fn impure_findings() -> Vec<Finding> {
         13,
     );
     test_call.test = true;
+    test_call.status = Status::TestCode;
     test_call.fingerprint = "c93b7e1a2d4f6058".into();
     test_call.source_line = "\tblocked, _ := r.CheckCooldown(ctx, wfe)".into();
 
@@ -438,8 +437,9 @@ fn impure_findings() -> Vec<Finding> {
         5,
         11,
     );
-    suppressed.suppressed = true;
-    suppressed.suppression = Some("removed in #412, tracked".into());
+    suppressed.status = Status::Suppressed {
+        reason: "removed in #412, tracked".into(),
+    };
     suppressed.fingerprint = "9a1e5c7f0b3d2486".into();
     suppressed.source_line =
         "\tr.MarkSkipped(wfe) // routeaudit:allow no-routing-functions -- removed in #412, tracked"
@@ -452,7 +452,6 @@ fn impure_findings() -> Vec<Finding> {
 
 /// Fills `summary` and `RuleInfo::findings` from the findings, as the engine does.
 fn tally(audit: &mut Audit) {
-    let mode = audit.context.tests_mode.unwrap_or_default();
     let mut s = Summary {
         files_scanned: 42,
         files_parsed: 31,
@@ -461,25 +460,23 @@ fn tally(audit: &mut Audit) {
         ..Summary::default()
     };
     for f in &audit.findings {
-        if f.counts(mode) {
-            match f.severity {
+        match f.status {
+            Status::Counted => match f.severity {
                 Severity::Error => s.errors += 1,
                 Severity::Warning => s.warnings += 1,
                 Severity::Info => s.infos += 1,
-            }
-        } else if f.suppressed {
-            s.suppressed += 1;
-        } else if f.baselined {
-            s.baselined += 1;
-        } else {
-            s.test_findings += 1;
+            },
+            Status::Suppressed { .. } => s.suppressed += 1,
+            Status::Baselined => s.baselined += 1,
+            Status::OutsideDiff => s.outside_diff += 1,
+            Status::TestCode => s.test_findings += 1,
         }
     }
     for r in &mut audit.rules {
         r.findings = audit
             .findings
             .iter()
-            .filter(|f| f.rule == r.id && f.counts(mode))
+            .filter(|f| f.rule == r.id && f.counts())
             .count();
     }
     audit.summary = s;

@@ -12,8 +12,8 @@ use std::io;
 use serde_json::{Map, Value, json};
 
 use super::markdown::{code, md};
-use crate::audit::{Audit, Finding, RuleInfo};
-use crate::policy::{Severity, TestMode};
+use crate::audit::{Audit, Finding, RuleInfo, Status};
+use crate::policy::Severity;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const FINGERPRINT_KEY: &str = "routeaudit/v1";
@@ -39,7 +39,11 @@ pub fn to_value(audit: &Audit) -> Value {
         Value::Array(audit.rules.iter().map(rule).collect()),
     );
 
-    let baseline_used = audit.findings.iter().any(|f| f.baselined);
+    // a baseline or diff mode was used: every result says whether it is new
+    let baseline_used = audit
+        .findings
+        .iter()
+        .any(|f| matches!(f.status, Status::Baselined | Status::OutsideDiff));
     let results: Vec<Value> = audit
         .findings
         .iter()
@@ -215,10 +219,6 @@ pub fn message(f: &Finding) -> String {
     m
 }
 
-fn mode(audit: &Audit) -> TestMode {
-    audit.context.tests_mode.unwrap_or_default()
-}
-
 fn result(audit: &Audit, f: &Finding, baseline_used: bool) -> Value {
     let mut r = Map::new();
     r.insert("ruleId".into(), json!(f.rule));
@@ -226,7 +226,7 @@ fn result(audit: &Audit, f: &Finding, baseline_used: bool) -> Value {
         r.insert("ruleIndex".into(), json!(i));
     }
     // Test code listed apart never fails: shown, but only as a note.
-    let apart = f.test && !f.suppressed && !f.baselined && !f.counts(mode(audit));
+    let apart = f.status == Status::TestCode;
     let lvl = if apart { "note" } else { level(f.severity) };
     r.insert("level".into(), json!(lvl));
     r.insert("message".into(), json!({"text": message(f)}));
@@ -261,14 +261,17 @@ fn result(audit: &Audit, f: &Finding, baseline_used: bool) -> Value {
             json!([{"threadFlows": [{"locations": hops}]}]),
         );
     }
-    if f.suppressed {
+    if f.status.is_suppressed() {
         r.insert(
             "suppressions".into(),
             json!([{"kind": "inSource", "justification": suppression_reason(f)}]),
         );
     }
     if baseline_used {
-        let state = if f.baselined { "unchanged" } else { "new" };
+        let state = match f.status {
+            Status::Baselined | Status::OutsideDiff => "unchanged",
+            _ => "new",
+        };
         r.insert("baselineState".into(), json!(state));
     }
     if f.test {
@@ -280,9 +283,10 @@ fn result(audit: &Audit, f: &Finding, baseline_used: bool) -> Value {
 /// The reason written after `--` in a `routeaudit:allow` comment on the finding's line;
 /// the audit does not carry the reason of a comment on the line above.
 fn suppression_reason(f: &Finding) -> String {
-    f.suppression
-        .clone()
+    f.status
+        .suppression()
         .filter(|r| !r.is_empty())
+        .map(str::to_string)
         .unwrap_or_else(|| "suppressed with a routeaudit:allow comment".into())
 }
 

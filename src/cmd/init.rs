@@ -2,14 +2,14 @@
 //! with a scope guessed from the tree (the directories that hold controllers, the API types
 //! and the CRD manifests). It never overwrites an existing file.
 
-use anyhow::{Context, Result};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
+use crate::error::{EXIT_ERROR, EXIT_OK, Result};
 use crate::policy::discover::FILE_NAME;
 
-pub fn run(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+pub(crate) fn run(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let target = dir.join(FILE_NAME);
     if target.exists() {
         writeln!(
@@ -17,12 +17,11 @@ pub fn run(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
             "error: {} already exists; routeaudit init never overwrites a policy",
             target.display()
         )?;
-        return Ok(crate::EXIT_ERROR);
+        return Ok(EXIT_ERROR);
     }
     let dirs = guess_scope(dir);
     let text = render(&dirs);
-    crate::report::write_atomic(&target, text.as_bytes())
-        .with_context(|| format!("cannot write {}", target.display()))?;
+    super::write_file(&target, text.as_bytes())?;
     writeln!(out, "wrote {}", target.display())?;
     if dirs.is_empty() {
         writeln!(
@@ -34,7 +33,7 @@ pub fn run(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
             writeln!(out, "  scope: {d}")?;
         }
     }
-    Ok(crate::EXIT_OK)
+    Ok(EXIT_OK)
 }
 
 /// Directories worth auditing: those whose path mentions a controller (or reconciler) and hold

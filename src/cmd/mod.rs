@@ -1,0 +1,156 @@
+//! The subcommands: each turns its parsed arguments into a [`Request`], runs the audit once
+//! and writes what the user asked for. Shared here: building the request, colour, rendering,
+//! report files, and the one way run errors and file problems are printed.
+
+pub(crate) mod baseline;
+pub(crate) mod check;
+pub(crate) mod init;
+pub(crate) mod policy;
+pub(crate) mod report;
+pub(crate) mod symbols;
+
+use std::io::{IsTerminal as _, Write};
+use std::path::Path;
+
+use crate::audit::{Audit, Verdict};
+use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
+use crate::engine::Needs;
+use crate::error::{EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, Error, Result};
+use crate::pipeline::Request;
+use crate::policy::Severity;
+
+/// The request for the scan arguments every auditing command shares.
+fn request(scan: &ScanArgs, needs: Needs, fail_on: Option<Severity>) -> Request {
+    Request {
+        paths: scan.paths.clone(),
+        policy: scan.policy.clone(),
+        walk: crate::walk::WalkOptions {
+            no_ignore: scan.no_ignore,
+            hidden: scan.hidden,
+            follow_links: !scan.no_follow,
+            max_filesize: scan.max_filesize,
+            threads: scan.threads,
+        },
+        needs,
+        fail_on,
+        test_results: scan.test_results.clone(),
+        ..Request::default()
+    }
+}
+
+fn fail_on(f: FailOn) -> Option<Severity> {
+    match f {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    }
+}
+
+/// The command line that reproduces this run, for the document.
+fn reproduce(sub: &str, scan: &ScanArgs, extra: &[String]) -> String {
+    let mut parts = vec!["routeaudit".to_string(), sub.to_string()];
+    for p in &scan.paths {
+        parts.push(shell_word(&p.to_string_lossy()));
+    }
+    if let Some(p) = &scan.policy {
+        parts.push(format!("--policy {}", shell_word(&p.to_string_lossy())));
+    }
+    for t in &scan.test_results {
+        parts.push(format!(
+            "--test-results {}",
+            shell_word(&t.to_string_lossy())
+        ));
+    }
+    parts.extend(extra.iter().cloned());
+    parts.join(" ")
+}
+
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@+".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+fn use_color(choice: ColorChoice, to_file: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            !to_file
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn render(audit: &Audit, format: Format, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    use crate::report;
+    match format {
+        Format::Human => report::human::render(audit, out, &report::human::Style { color }),
+        Format::Json => report::json::render(audit, out),
+        Format::Markdown => report::markdown::render(audit, out),
+        Format::Sarif => report::sarif::render(audit, out),
+        Format::Github => report::github::render(audit, out),
+        Format::Junit => report::junit::render(audit, out),
+    }
+}
+
+/// Writes `bytes` to `path` atomically; the error names the file.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    crate::report::write_atomic(path, bytes).map_err(|source| Error::Write {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Renders into memory, then puts the file in place atomically.
+fn render_to_file(audit: &Audit, format: Format, color: bool, path: &Path) -> Result<()> {
+    let mut buf = Vec::new();
+    render(audit, format, color, &mut buf)?;
+    write_file(path, &buf)
+}
+
+/// Output to a closed pipe ends the output quietly; the run still exits with its verdict.
+fn quietly(r: std::io::Result<()>) -> Result<()> {
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// The exit code of a settled audit.
+fn exit_code(audit: &Audit) -> u8 {
+    match audit.verdict {
+        Verdict::Error => EXIT_ERROR,
+        Verdict::Fail => EXIT_VIOLATIONS,
+        Verdict::Pass => EXIT_OK,
+    }
+}
+
+/// The one way problems with files in scope are printed, by every command:
+/// `error: FILE:LINE: message`.
+fn print_file_errors(audit: &Audit, err: &mut dyn Write) -> Result<()> {
+    for e in &audit.errors {
+        match e.line {
+            Some(l) => writeln!(err, "error: {}:{l}: {}", e.file, e.message)?,
+            None => writeln!(err, "error: {}: {}", e.file, e.message)?,
+        }
+    }
+    Ok(())
+}
+
+/// For commands without a verdict (`symbols`, `report`): 2 when a file in scope was not
+/// audited, else 0.
+fn exit_code_for_errors(audit: &Audit) -> u8 {
+    if audit.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    }
+}

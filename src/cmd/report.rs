@@ -1,0 +1,97 @@
+//! `routeaudit report`: the Markdown verification document a team commits, written
+//! atomically, or compared with the committed copy (`--check`).
+
+use std::io::Write;
+
+use super::{
+    exit_code_for_errors, print_file_errors, quietly, reproduce, request, shell_word, write_file,
+};
+use crate::cli::ReportArgs;
+use crate::engine::Needs;
+use crate::error::{EXIT_ERROR, EXIT_VIOLATIONS, Error, Result};
+use crate::policy::Severity;
+
+pub(crate) fn run(args: ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    let needs = Needs {
+        inventory: true,
+        graph: false,
+    };
+    let mut req = request(&args.scan, needs, Some(Severity::Error));
+    let mut extra = Vec::new();
+    if let Some(o) = &args.output {
+        extra.push(format!("--output {}", shell_word(&o.to_string_lossy())));
+    }
+    req.command = reproduce("report", &args.scan, &extra);
+    let audit = crate::pipeline::run_audit(&req)?;
+    print_file_errors(&audit, err)?;
+    let mut doc = Vec::new();
+    crate::report::markdown::render(&audit, &mut doc)?;
+    let code_for_audit = exit_code_for_errors(&audit);
+    match (&args.output, args.check) {
+        (Some(path), true) => {
+            // a document that is not there is stale; one that cannot be read is an error
+            let current = match crate::fsread::read_regular(path, crate::fsread::DOCUMENT_LIMIT) {
+                Ok(bytes) => bytes,
+                Err(_) if path.symlink_metadata().is_err() => Vec::new(),
+                Err(e) => return Err(Error::Input(format!("the committed document: {e}"))),
+            };
+            if current == doc {
+                writeln!(out, "{} is up to date", path.display())?;
+                Ok(code_for_audit)
+            } else {
+                if current.is_empty() {
+                    writeln!(
+                        out,
+                        "{} does not exist: run `{}` and commit the result",
+                        path.display(),
+                        audit.context.command
+                    )?;
+                } else {
+                    writeln!(
+                        out,
+                        "{} is stale: run `{}` and commit the result",
+                        path.display(),
+                        audit.context.command
+                    )?;
+                }
+                short_diff(
+                    &String::from_utf8_lossy(&current),
+                    &String::from_utf8_lossy(&doc),
+                    out,
+                )?;
+                Ok(if code_for_audit == EXIT_ERROR {
+                    EXIT_ERROR
+                } else {
+                    EXIT_VIOLATIONS
+                })
+            }
+        }
+        (Some(path), false) => {
+            write_file(path, &doc)?;
+            writeln!(err, "wrote {}", path.display())?;
+            Ok(code_for_audit)
+        }
+        (None, _) => {
+            quietly(out.write_all(&doc))?;
+            Ok(code_for_audit)
+        }
+    }
+}
+
+/// A unified diff of the committed document against the fresh one, cut at 40 lines.
+fn short_diff(old: &str, new: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(1)
+        .header("committed", "current")
+        .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    for l in lines.iter().take(40) {
+        writeln!(out, "{l}")?;
+    }
+    if lines.len() > 40 {
+        writeln!(out, "... {} more diff line(s)", lines.len() - 40)?;
+    }
+    Ok(())
+}
