@@ -44,24 +44,69 @@ pub enum DiffBase {
     MergeBase(String),
 }
 
-/// The root that paths are reported relative to: the one directory argument, otherwise
-/// the current directory.
+/// The root that every path in the output is relative to: the git work tree that holds the
+/// first audited path (or the current directory when none is given); outside git, the
+/// current directory. Absolute.
 pub fn root_of(paths: &[PathBuf]) -> PathBuf {
-    match paths {
-        [one] if one.is_dir() => one.clone(),
-        _ => PathBuf::from("."),
-    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let start = paths.first().map(|p| {
+        let p = cwd.join(p);
+        if p.is_dir() {
+            p
+        } else {
+            p.parent().map(Path::to_path_buf).unwrap_or(p)
+        }
+    });
+    start
+        .filter(|s| s.is_dir())
+        .and_then(|s| crate::git::toplevel(&s))
+        .or_else(|| crate::git::toplevel(&cwd).filter(|_| paths.is_empty()))
+        .unwrap_or(cwd)
 }
 
-pub fn load_policy(req_policy: Option<&Path>, root: &Path) -> Result<Policy, Error> {
-    match req_policy {
-        Some(p) => policy::load_file(p),
-        None => match discover::discover(root) {
-            discover::PolicySource::File(p) => policy::load_file(&p),
-            discover::PolicySource::Builtin(name) => policy::load_builtin(name),
+/// The policy for the audited paths: `--policy FILE`, else the nearest `routeaudit.toml`
+/// at or above the first path, else the builtin pack. Its globs are anchored at the policy
+/// file's directory (a builtin pack's at the root).
+pub fn load_policy(
+    req_policy: Option<&Path>,
+    paths: &[PathBuf],
+    root: &Path,
+) -> Result<Policy, Error> {
+    let start = paths
+        .first()
+        .map(PathBuf::as_path)
+        .unwrap_or(Path::new("."));
+    let file = match req_policy {
+        Some(p) => Some(p.to_path_buf()),
+        None => match discover::discover(start) {
+            discover::PolicySource::File(p) => Some(p),
+            discover::PolicySource::Builtin(_) => None,
         },
+    };
+    let mut policy = match &file {
+        Some(p) => policy::load_file(p),
+        None => policy::load_builtin("pure-executor"),
     }
-    .map_err(Error::Policy)
+    .map_err(Error::Policy)?;
+    if let Some(f) = &file {
+        let dir = std::path::absolute(f)
+            .ok()
+            .and_then(|a| a.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        policy.anchor(&anchor_of(root, &dir));
+    }
+    Ok(policy)
+}
+
+/// The `/`-terminated path of `dir` relative to `root` (`""` when they are the same), written
+/// the way the walk writes the paths of files (a directory outside the root keeps its
+/// absolute path), so that globs anchored there match exactly the files under it.
+fn anchor_of(root: &Path, dir: &Path) -> String {
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    if canon(root) == canon(dir) {
+        return String::new();
+    }
+    format!("{}/", crate::walk::relative(root, dir))
 }
 
 /// The merged output of the walk, before the verdict.
@@ -125,7 +170,7 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
         req.paths.clone()
     };
     let root = root_of(&paths);
-    let policy = load_policy(req.policy.as_deref(), &root)?;
+    let policy = load_policy(req.policy.as_deref(), &paths, &root)?;
     // inputs beside the tree are read before the walk: a bad one stops the run early
     let baseline = req
         .baseline
@@ -160,10 +205,21 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     }
     let engine = Engine::new(&policy, req.needs);
     let collected = collect(&engine, &root, &existing, &req.walk);
+    if collected.files == 0 && collected.errors.is_empty() && errors.is_empty() {
+        return Err(nothing_in_scope(&policy, &root, &paths, &collected));
+    }
     let graph_wanted = engine.wants_graph();
     let (mut audit, directives) = assemble(&policy, &root, collected, req.fail_on, graph_wanted);
     audit.errors.extend(errors);
-    audit.context.root = root.to_string_lossy().replace('\\', "/");
+    // the audited paths as the repository sees them: the same however they were typed
+    audit.context.root = paths
+        .iter()
+        .map(|p| match anchor_of(&root, p).trim_end_matches('/') {
+            "" => ".".to_string(),
+            rel => rel.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     audit.context.command = req.command.clone();
     audit.tests = tests;
     if req.needs.inventory {
@@ -201,6 +257,36 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     }
     settle(&mut audit, &policy);
     Ok(audit)
+}
+
+/// The error for a run that found no file to audit: which paths, which scope.
+fn nothing_in_scope(policy: &Policy, root: &Path, paths: &[PathBuf], c: &Collected) -> Error {
+    let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+    let globs = |g: &Option<crate::policy::Globs>| {
+        g.as_ref().map(|g| {
+            let base = if g.base.is_empty() {
+                format!("{}", root.display())
+            } else {
+                format!("{}", root.join(g.base.trim_end_matches('/')).display())
+            };
+            (g.patterns.join(", "), base)
+        })
+    };
+    let mut msg = format!(
+        "nothing to audit: no file under {} is in the scope of policy `{}`",
+        shown.join(", "),
+        policy.name
+    );
+    if let Some((inc, base)) = globs(&policy.scope.include) {
+        msg.push_str(&format!(" (include: {inc}; relative to {base})"));
+    }
+    if let Some((exc, _)) = globs(&policy.scope.exclude) {
+        msg.push_str(&format!(" (exclude: {exc})"));
+    }
+    if !c.skipped.is_empty() {
+        msg.push_str(&format!("; {} file(s) skipped", c.skipped.len()));
+    }
+    Error::Usage(msg)
 }
 
 /// Reads `--test-results` files and summarises them against the policy's forbidden names.

@@ -2,6 +2,8 @@
 
 mod common;
 use common::*;
+use std::path::Path;
+use std::process::Command;
 
 #[test]
 fn names_only_in_comments_and_strings_pass_with_mentions() {
@@ -224,20 +226,32 @@ fn output_is_identical_across_runs_and_thread_counts() {
     assert_eq!(stdout(&h1), stdout(&h2));
 }
 
+/// Issue 14: paths are relative to the repository root (here routeaudit's own checkout),
+/// however many paths are typed and whichever directory the run starts in.
 #[test]
-fn paths_are_relative_to_the_directory_argument() {
-    let o = run_in(
+fn paths_are_relative_to_the_repository_root() {
+    let run = |cwd: &Path, args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_routeaudit"))
+            .current_dir(cwd)
+            .args(args)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        finding_rows(&v)
+            .into_iter()
+            .map(|r| r.0)
+            .collect::<std::collections::BTreeSet<String>>()
+    };
+    let base = "tests/fixtures/go_impure/internal/we/";
+    let policy = "--policy=tests/fixtures/go_impure/routeaudit.toml";
+    let one = run(
         &root(),
         &["check", "tests/fixtures/go_impure", "--format", "json"],
     );
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(
-        finding_rows(&v)
-            .iter()
-            .all(|r| r.0.starts_with("internal/we/"))
-    );
-    // two paths: relative to the current directory
-    let o = run_in(
+    assert!(!one.is_empty());
+    assert!(one.iter().all(|f| f.starts_with(base)), "{one:?}");
+    // two paths: the same base
+    let two = run(
         &root(),
         &[
             "check",
@@ -245,18 +259,17 @@ fn paths_are_relative_to_the_directory_argument() {
             "tests/fixtures/go_mentions",
             "--format",
             "json",
-            "--policy",
-            "tests/fixtures/go_impure/routeaudit.toml",
+            policy,
         ],
     );
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let rows = finding_rows(&v);
-    assert!(!rows.is_empty());
-    assert!(
-        rows.iter()
-            .all(|r| r.0 == "tests/fixtures/go_impure/internal/we/decl.go"),
-        "{rows:?}"
+    assert!(two.contains(&format!("{base}decl.go")), "{two:?}");
+    // from a subdirectory, with an absolute path: still relative to the repository root
+    let abs = fixture("go_impure");
+    let sub = run(
+        &root().join("src"),
+        &["check", abs.to_str().unwrap(), "--format", "json"],
     );
+    assert_eq!(sub, one);
 }
 
 #[test]

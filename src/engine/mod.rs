@@ -139,20 +139,14 @@ impl<'p> Engine<'p> {
         for rule in &policy.rules {
             if let RuleKind::ForbidFile { files } = &rule.kind
                 && rule.applies_to(rel)
-                && files.is_match(rel)
+                && let Some(matched) = files.first_match(rel)
             {
-                // the set's indices are those of the patterns it was built from
-                let matched = files
-                    .set
-                    .matches(rel)
-                    .first()
-                    .map(|&i| files.patterns[i].clone());
                 res.findings.push(Finding {
                     file: Some(rel.to_string()),
                     line: Some(1),
                     column: Some(1),
                     symbol: rel.rsplit('/').next().map(str::to_string),
-                    matched,
+                    matched: Some(matched.to_string()),
                     test: path_test,
                     ..Finding::of(rule)
                 });

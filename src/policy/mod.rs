@@ -86,11 +86,26 @@ pub enum TestMode {
 pub struct Globs {
     pub patterns: Vec<String>,
     pub set: GlobSet,
+    /// Where the patterns are anchored, as a `/`-terminated path relative to the audit root
+    /// (`""`: the root itself). Set by [`Policy::anchor`].
+    pub base: String,
 }
 
 impl Globs {
+    /// Whether `rel` (relative to the audit root) matches, read relative to the globs' base.
     pub fn is_match(&self, rel: &str) -> bool {
-        self.set.is_match(rel)
+        rel.strip_prefix(self.base.as_str())
+            .is_some_and(|r| self.set.is_match(r))
+    }
+
+    /// The first pattern that matches `rel`.
+    pub fn first_match(&self, rel: &str) -> Option<&str> {
+        let r = rel.strip_prefix(self.base.as_str())?;
+        // the set's indices are those of the patterns it was built from
+        self.set
+            .matches(r)
+            .first()
+            .map(|&i| self.patterns[i].as_str())
     }
 }
 
@@ -103,6 +118,7 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Whether `rel` (relative to the audit root) is in scope.
     pub fn contains(&self, rel: &str) -> bool {
         self.include.as_ref().is_none_or(|g| g.is_match(rel))
             && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
@@ -254,6 +270,31 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// Anchors every glob of the policy (scope, rules, evidence, forbidden files) at `base`,
+    /// a `/`-terminated path relative to the audit root (`""`: the root). Globs are written
+    /// relative to the policy file's directory; paths are reported relative to the
+    /// repository root.
+    pub fn anchor(&mut self, base: &str) {
+        let set = |g: &mut Option<Globs>| {
+            if let Some(g) = g {
+                g.base = base.to_string();
+            }
+        };
+        set(&mut self.scope.include);
+        set(&mut self.scope.exclude);
+        for r in &mut self.rules {
+            set(&mut r.include);
+            set(&mut r.exclude);
+            if let RuleKind::ForbidFile { files } = &mut r.kind {
+                files.base = base.to_string();
+            }
+        }
+        for e in &mut self.evidence {
+            set(&mut e.include);
+            set(&mut e.exclude);
+        }
+    }
+
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }

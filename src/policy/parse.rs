@@ -576,7 +576,11 @@ impl<'a> Reader<'a> {
             return None;
         }
         match b.build() {
-            Ok(set) => Some(Globs { patterns, set }),
+            Ok(set) => Some(Globs {
+                patterns,
+                set,
+                base: String::new(),
+            }),
             Err(e) => {
                 self.err(v.span(), rule, Some(key), format!("invalid globs: {e}"));
                 None
@@ -603,6 +607,7 @@ impl<'a> Reader<'a> {
         Some(Globs {
             patterns: pats.iter().map(|s| s.to_string()).collect(),
             set: b.build().ok()?,
+            base: String::new(),
         })
     }
 

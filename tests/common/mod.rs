@@ -4,9 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The binary. Fixture trees under `tests/` are audited as trees of their own: git does not
+/// search above `tests/`, so paths are relative to the directory the test runs in, as they
+/// are for any tree outside a repository. (Temporary git repositories are not affected.)
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_routeaudit"));
     c.env_remove("NO_COLOR");
+    c.env("GIT_CEILING_DIRECTORIES", root().join("tests"));
     c
 }
 
