@@ -22,15 +22,32 @@ fn sarif_validator() -> jsonschema::Validator {
         .unwrap()
 }
 
+/// The committed copy is the official OASIS SARIF 2.1.0 schema, byte for byte: its length and
+/// FNV-1a hash are pinned here, so a missing, truncated or edited copy fails (and so does the
+/// shared copy beside the checkout, when there is one).
 #[test]
 fn committed_schema_is_the_official_one() {
-    let shared = root().join("../shared/schemas/sarif-schema-2.1.0.json");
-    if shared.exists() {
-        assert_eq!(
-            std::fs::read(shared).unwrap(),
-            std::fs::read(root().join("tests/schemas/sarif-schema-2.1.0.json")).unwrap()
-        );
+    fn fnv1a(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
     }
+    let local = std::fs::read(root().join("tests/schemas/sarif-schema-2.1.0.json"))
+        .expect("tests/schemas/sarif-schema-2.1.0.json is committed");
+    assert_eq!(local.len(), 112_768);
+    assert_eq!(fnv1a(&local), 0x4d21_1c54_47f9_dfd0);
+    let shared = root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    if let Ok(official) = std::fs::read(shared) {
+        assert_eq!(official, local);
+    }
+}
+
+/// Snapshots do not embed the crate's version: a release must not change them.
+fn snapshot(name: &str, text: &str) {
+    let version = regex::escape(env!("CARGO_PKG_VERSION"));
+    insta::with_settings!({filters => vec![(version.as_str(), "[VERSION]")]}, {
+        insta::assert_snapshot!(name, text);
+    });
 }
 
 const FIXTURES: &[&str] = &[
@@ -134,11 +151,11 @@ fn every_format_snapshot() {
             &["check", ".", "--format", format, "--color", "never"],
         );
         assert_eq!(code(&o), 1, "{format}: {}", stderr(&o));
-        insta::assert_snapshot!(name, stdout(&o));
+        snapshot(name, &stdout(&o));
     }
     let dir = outside_git("go_reach");
     let o = run_in(dir.path(), &["report", "."]);
-    insta::assert_snapshot!("reach_markdown", stdout(&o));
+    snapshot("reach_markdown", &stdout(&o));
 }
 
 #[test]

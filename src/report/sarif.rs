@@ -375,13 +375,10 @@ mod tests {
         sample::rendered(render, a)
     }
 
-    /// The committed copy of the official schema; the shared folder beside the checkout is
-    /// only a fallback.
+    /// The committed copy of the official schema (a missing copy fails the test).
     fn validator() -> jsonschema::Validator {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let local = dir.join("tests/schemas/sarif-schema-2.1.0.json");
-        let shared = dir.join("../shared/schemas/sarif-schema-2.1.0.json");
-        let path = if local.exists() { local } else { shared };
+        let path = dir.join("tests/schemas/sarif-schema-2.1.0.json");
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let schema: Value = serde_json::from_str(&text).unwrap();
