@@ -8,7 +8,6 @@ use std::io::Read as _;
 use std::path::Path;
 
 /// Size limit for a policy file.
-#[allow(dead_code)] // read by the policy reader
 pub(crate) const POLICY_LIMIT: u64 = 4 * 1024 * 1024;
 /// Size limit for a baseline file.
 pub(crate) const BASELINE_LIMIT: u64 = 64 * 1024 * 1024;

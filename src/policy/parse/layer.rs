@@ -3,12 +3,14 @@
 //! `[handoff]`, and the file's layer is merged over its bases.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::DeTable;
 
+use super::files::{self, ReadFailure};
 use super::keys::{HANDOFF_KEYS, POLICY_KEYS, SCOPE_KEYS, TOP_KEYS};
 use super::reader::{Reader, get};
-use super::{Errors, PolicyError, default_scope};
+use super::{Errors, default_scope};
 use crate::policy::{BUILTINS, EvidenceRule, Handoff, Naming, Rule, Scope, TestMode};
 
 /// One policy file's contribution before merging.
@@ -52,23 +54,40 @@ impl Layer {
     }
 }
 
+/// A file on the `extends` chain being read: its identity (canonical path, or `builtin:NAME`)
+/// and the name messages show for it.
+pub(super) struct Visit {
+    id: PathBuf,
+    shown: String,
+}
+
+/// How many files an `extends` chain may nest (the top-level file included).
+const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// Reads one policy source and, first, everything it extends. `id` identifies the source on
+/// `stack` (the chain of files being read) so that a loop is reported once, where it closes.
 pub(super) fn read_layer(
     src: &str,
     file: &str,
     dir: Option<&Path>,
-    seen: &mut Vec<String>,
+    id: PathBuf,
+    stack: &mut Vec<Visit>,
 ) -> Result<Layer, Errors> {
-    if seen.iter().any(|s| s == file) {
-        return Err(vec![PolicyError {
-            file: file.to_string(),
-            line: 1,
-            column: 1,
-            rule: None,
-            key: Some("extends".into()),
-            message: format!("`extends` loops back to `{file}`"),
-        }]);
-    }
-    seen.push(file.to_string());
+    stack.push(Visit {
+        id,
+        shown: file.to_string(),
+    });
+    let out = read_layer_on(src, file, dir, stack);
+    stack.pop();
+    out
+}
+
+fn read_layer_on(
+    src: &str,
+    file: &str,
+    dir: Option<&Path>,
+    stack: &mut Vec<Visit>,
+) -> Result<Layer, Errors> {
     let mut r = Reader::new(src, file);
     let (doc, parse_errors) = DeTable::parse_recoverable(src);
     if !parse_errors.is_empty() {
@@ -91,47 +110,10 @@ pub(super) fn read_layer(
     let mut base_errors = Vec::new();
     if let Some(v) = get(&doc, "extends") {
         for (name, span) in r.string_list(v, "extends", None).unwrap_or_default() {
-            let loaded = if let Some(b) = name.strip_prefix("builtin:") {
-                match BUILTINS.iter().find(|(n, _)| *n == b) {
-                    Some((_, bsrc)) => read_layer(bsrc, &name, None, seen),
-                    None => {
-                        r.err(
-                            span,
-                            None,
-                            Some("extends"),
-                            format!(
-                                "no builtin policy named `{b}` (available: {})",
-                                BUILTINS
-                                    .iter()
-                                    .map(|(n, _)| format!("builtin:{n}"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        );
-                        continue;
-                    }
-                }
-            } else {
-                let path: PathBuf = dir.unwrap_or(Path::new(".")).join(&name);
-                match std::fs::read_to_string(&path) {
-                    Ok(s) => {
-                        let disp = path.to_string_lossy().replace('\\', "/");
-                        read_layer(&s, &disp, path.parent(), seen)
-                    }
-                    Err(e) => {
-                        r.err(
-                            span,
-                            None,
-                            Some("extends"),
-                            format!("cannot read `{}`: {e}", path.display()),
-                        );
-                        continue;
-                    }
-                }
-            };
-            match loaded {
-                Ok(layer) => base = layer.over(base),
-                Err(es) => base_errors.extend(es),
+            match r.extended(&name, span, dir, stack) {
+                Some(Ok(layer)) => base = layer.over(base),
+                Some(Err(es)) => base_errors.extend(es),
+                None => {}
             }
         }
     }
@@ -169,7 +151,6 @@ pub(super) fn read_layer(
     {
         layer.handoff = Some(r.handoff_table(t));
     }
-    seen.pop();
     let mut errors = base_errors;
     errors.extend(r.errors);
     if errors.is_empty() {
@@ -180,6 +161,74 @@ pub(super) fn read_layer(
 }
 
 impl Reader<'_> {
+    /// One `extends` entry: a builtin pack or a file relative to `dir`. `None` when the entry
+    /// itself is wrong (reported here); otherwise the base's layer or its own errors.
+    fn extended(
+        &mut self,
+        name: &str,
+        span: Range<usize>,
+        dir: Option<&Path>,
+        stack: &mut Vec<Visit>,
+    ) -> Option<Result<Layer, Errors>> {
+        // (identity, shown name, where the text comes from)
+        let (id, shown, from) = match name.strip_prefix("builtin:") {
+            Some(b) => match BUILTINS.iter().find(|(n, _)| *n == b) {
+                Some((_, src)) => (PathBuf::from(name), name.to_string(), Ok(*src)),
+                None => {
+                    let available = BUILTINS
+                        .iter()
+                        .map(|(n, _)| format!("builtin:{n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let msg = format!("no builtin policy named `{b}` (available: {available})");
+                    self.err(span, None, Some("extends"), msg);
+                    return None;
+                }
+            },
+            None => {
+                let path = dir.unwrap_or(Path::new(".")).join(name);
+                (files::identity(&path), files::shown(&path), Err(path))
+            }
+        };
+        if let Some(at) = stack.iter().position(|v| v.id == id) {
+            let chain: Vec<&str> = stack[at..]
+                .iter()
+                .map(|v| v.shown.as_str())
+                .chain([shown.as_str()])
+                .collect();
+            let msg = format!(
+                "`extends` loops back to `{}`: {}",
+                stack[at].shown,
+                chain.join(" -> ")
+            );
+            self.err(span, None, Some("extends"), msg);
+            return None;
+        }
+        if stack.len() >= MAX_EXTENDS_DEPTH {
+            let msg =
+                format!("`extends` nests more than {MAX_EXTENDS_DEPTH} files deep (at `{shown}`)");
+            self.err(span, None, Some("extends"), msg);
+            return None;
+        }
+        let path = match from {
+            Ok(builtin) => return Some(read_layer(builtin, name, None, id, stack)),
+            Err(path) => path,
+        };
+        match files::read_policy_text(&path, &shown) {
+            Ok(text) => Some(read_layer(&text, &shown, path.parent(), id, stack)),
+            Err(ReadFailure::NotUtf8(e)) => Some(Err(vec![e])),
+            Err(ReadFailure::Unreadable(why)) => {
+                self.err(
+                    span,
+                    None,
+                    Some("extends"),
+                    format!("cannot read `{shown}`: {why}"),
+                );
+                None
+            }
+        }
+    }
+
     /// `[policy]`: name, title, description and naming mode.
     fn policy_table(&mut self, t: &DeTable, layer: &mut Layer) {
         self.check_keys(t, POLICY_KEYS, None, None, "[policy]");

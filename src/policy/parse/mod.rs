@@ -6,10 +6,11 @@
 //! of them are reported at once. `extends` layers are loaded first and merged under the file.
 
 //!
-//! `layer` reads one file (and its `extends`) into a layer, `rules` reads `[[rule]]` and
+//! `layer` reads one file (and its `extends`) into a layer, `files` reads them from disk, `rules` reads `[[rule]]` and
 //! `[[evidence]]` entries, `reader` holds the typed accessors every table uses and `keys` the
 //! keys each table accepts.
 
+mod files;
 mod keys;
 mod layer;
 mod reader;
@@ -18,7 +19,9 @@ mod rules;
 mod tests;
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use files::ReadFailure;
 
 use super::{BUILTINS, Policy, Scope, TestMode};
 
@@ -53,20 +56,24 @@ impl fmt::Display for PolicyError {
 
 pub(crate) type Errors = Vec<PolicyError>;
 
-/// Loads a policy file from disk (and whatever it extends).
+/// Loads a policy file from disk (and whatever it extends). Only a regular file of at most
+/// [`POLICY_LIMIT`](crate::fsread::POLICY_LIMIT) bytes is read.
 pub fn load_file(path: &Path) -> Result<Policy, Errors> {
     let display = path.to_string_lossy().replace('\\', "/");
-    let src = std::fs::read_to_string(path).map_err(|e| {
-        vec![PolicyError {
-            file: display.clone(),
-            line: 1,
-            column: 1,
-            rule: None,
-            key: None,
-            message: format!("cannot read the policy file: {e}"),
+    let src = files::read_policy_text(path, &display).map_err(|e| {
+        vec![match e {
+            ReadFailure::Unreadable(why) => PolicyError {
+                file: display.clone(),
+                line: 1,
+                column: 1,
+                rule: None,
+                key: None,
+                message: format!("cannot read the policy file: {why}"),
+            },
+            ReadFailure::NotUtf8(e) => e,
         }]
     })?;
-    parse_policy(&src, &display, path.parent())
+    parse_source(&src, &display, path.parent(), files::identity(path))
 }
 
 /// Loads an embedded pack by name (`pure-executor`).
@@ -94,8 +101,13 @@ pub fn load_builtin(name: &str) -> Result<Policy, Errors> {
 /// Parses policy source. `file` names it in messages and in `Policy::source`; `dir` is where
 /// relative `extends` paths are resolved (None for builtins).
 pub fn parse_policy(src: &str, file: &str, dir: Option<&Path>) -> Result<Policy, Errors> {
-    let mut seen = Vec::new();
-    let layer = layer::read_layer(src, file, dir, &mut seen).map_err(|mut es| {
+    parse_source(src, file, dir, PathBuf::from(file))
+}
+
+/// [`parse_policy`] for a source whose identity (for `extends` loops) is `id`.
+fn parse_source(src: &str, file: &str, dir: Option<&Path>, id: PathBuf) -> Result<Policy, Errors> {
+    let mut stack = Vec::new();
+    let layer = layer::read_layer(src, file, dir, id, &mut stack).map_err(|mut es| {
         // in the order of the files and lines they point at
         es.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         es.dedup();

@@ -202,7 +202,154 @@ fn extends_loop_is_an_error() {
     std::fs::write(&a, "extends = [\"b.toml\"]\n").unwrap();
     std::fs::write(&b, "extends = [\"a.toml\"]\n").unwrap();
     let e = load_file(&a).unwrap_err();
-    assert!(e.iter().any(|x| x.message.contains("loops back")), "{e:?}");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].message.contains("loops back"), "{e:?}");
+}
+
+/// `a/a.toml` -> `../sub/x.toml` -> `../a/a.toml`: every spelling differs, the file is the same.
+#[test]
+fn extends_loop_through_relative_paths_is_reported_once_with_the_chain() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("a")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("sub")).unwrap();
+    let a = tmp.path().join("a/a.toml");
+    std::fs::write(&a, "extends = [\"../sub/x.toml\"]\n").unwrap();
+    std::fs::write(
+        tmp.path().join("sub/x.toml"),
+        "# a base\nextends = [\"../a/a.toml\"]\n",
+    )
+    .unwrap();
+    let e = load_file(&a).unwrap_err();
+    assert_eq!(e.len(), 1, "{e:#?}");
+    let a_shown = a.to_string_lossy().replace('\\', "/");
+    let x_shown = tmp
+        .path()
+        .join("sub/x.toml")
+        .to_string_lossy()
+        .replace('\\', "/");
+    assert_eq!(e[0].file, x_shown);
+    assert_eq!((e[0].line, e[0].column), (2, 12));
+    assert_eq!(
+        e[0].message,
+        format!("`extends` loops back to `{a_shown}`: {a_shown} -> {x_shown} -> {a_shown}")
+    );
+}
+
+#[test]
+fn a_file_extended_twice_without_a_loop_is_fine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rule = |id: &str| {
+        format!("[[rule]]\nid = \"{id}\"\nkind = \"forbid-file\"\nfiles = [\"{id}.go\"]\n")
+    };
+    std::fs::write(tmp.path().join("base.toml"), rule("base")).unwrap();
+    std::fs::write(
+        tmp.path().join("l.toml"),
+        format!("extends = [\"base.toml\"]\n{}", rule("l")),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("r.toml"),
+        format!("extends = [\"./base.toml\"]\n{}", rule("r")),
+    )
+    .unwrap();
+    let top = tmp.path().join("top.toml");
+    std::fs::write(&top, "extends = [\"l.toml\", \"r.toml\"]\n").unwrap();
+    let p = load_file(&top).unwrap();
+    let ids: Vec<&str> = p.rules.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["base", "l", "r"]);
+}
+
+#[test]
+fn extends_depth_is_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        let body = if i == 39 {
+            "[[rule]]\nid = \"x\"\nkind = \"forbid-file\"\nfiles = [\"x.go\"]\n".to_string()
+        } else {
+            format!("extends = [\"p{}.toml\"]\n", i + 1)
+        };
+        std::fs::write(tmp.path().join(format!("p{i}.toml")), body).unwrap();
+    }
+    let e = load_file(&tmp.path().join("p0.toml")).unwrap_err();
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].message.contains("nests more than 32 files deep"),
+        "{e:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_fifos_and_directories_are_refused_with_the_file_named() {
+    let e = load_file(Path::new("/dev/zero")).unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert_eq!(
+        e[0].to_string(),
+        "/dev/zero:1:1: cannot read the policy file: it is a device, not a regular file"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("fifo.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let e = load_file(&fifo).unwrap_err();
+    assert!(
+        e[0].message.ends_with("it is a FIFO, not a regular file"),
+        "{e:?}"
+    );
+
+    let top = tmp.path().join("top.toml");
+    std::fs::write(&top, "extends = [\"/dev/zero\", \"fifo.toml\", \".\"]\n").unwrap();
+    let e: Vec<String> = load_file(&top)
+        .unwrap_err()
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    let shown = top.to_string_lossy().replace('\\', "/");
+    let fifo_shown = fifo.to_string_lossy().replace('\\', "/");
+    let dir_shown = tmp.path().to_string_lossy().replace('\\', "/");
+    assert_eq!(
+        e,
+        [
+            format!(
+                "{shown}:1:12: key `extends`: cannot read `/dev/zero`: it is a device, not a regular file"
+            ),
+            format!(
+                "{shown}:1:25: key `extends`: cannot read `{fifo_shown}`: it is a FIFO, not a regular file"
+            ),
+            format!(
+                "{shown}:1:38: key `extends`: cannot read `{dir_shown}`: it is a directory, not a regular file"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_oversized_policy_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = tmp.path().join("big.toml");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(crate::fsread::POLICY_LIMIT + 1).unwrap();
+    let e = load_file(&big).unwrap_err();
+    assert!(e[0].message.contains("larger than the limit"), "{e:?}");
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_the_bad_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p.toml");
+    std::fs::write(&p, b"[policy]\nname = \"caf\xc3\xa9 \xff\"\n").unwrap();
+    let e = load_file(&p).unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert_eq!((e[0].line, e[0].column), (2, 14), "{e:?}");
+    assert!(
+        e[0].message.contains("not valid UTF-8 (byte 0xff)"),
+        "{e:?}"
+    );
+    // in an extended file, the error points into that file
+    let top = tmp.path().join("top.toml");
+    std::fs::write(&top, "extends = [\"p.toml\"]\n").unwrap();
+    let e = load_file(&top).unwrap_err();
+    assert!(e[0].file.ends_with("/p.toml") && e[0].line == 2, "{e:?}");
 }
 
 #[test]
