@@ -128,3 +128,30 @@ fn extends_loop_through_relative_paths_is_one_error_with_the_chain() {
          a/a.toml -> sub/x.toml -> a/a.toml\n"
     );
 }
+
+#[test]
+fn an_empty_policy_file_is_an_error_not_the_builtin_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.go"),
+        "package a\nfunc CheckCooldown() {}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("routeaudit.toml"), "# to do\n[policy]\n").unwrap();
+    let o = run_bounded(dir.path(), &["check", "."]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(
+            "routeaudit.toml:1:1: the policy has no rules: add a `[[rule]]`, or `extends = [\"builtin:pure-executor\"]`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(
+        dir.path().join("routeaudit.toml"),
+        "extends = [\"builtin:pure-executor\"]\n",
+    )
+    .unwrap();
+    let o = run_bounded(dir.path(), &["check", "."]);
+    assert_eq!(code(&o), 1, "the pack's rules apply: {}", stderr(&o));
+}

@@ -113,6 +113,17 @@ fn parse_source(src: &str, file: &str, dir: Option<&Path>, id: PathBuf) -> Resul
         es.dedup();
         es
     })?;
+    if layer.rules.is_empty() {
+        // an empty or comments-only file is a mistake, never "audit nothing and pass"
+        return Err(vec![PolicyError {
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            rule: None,
+            key: None,
+            message: "the policy has no rules: add a `[[rule]]`, or `extends = [\"builtin:pure-executor\"]` to start from the builtin pack".into(),
+        }]);
+    }
     let name = layer.name.clone().unwrap_or_else(|| {
         Path::new(file)
             .file_stem()

@@ -401,3 +401,25 @@ fn include_and_exclude_narrow_one_way_everywhere() {
     let d = default_scope();
     assert!(d.contains("a/b.go") && !d.contains("vendor/x/b.go") && !d.contains("a.txt"));
 }
+
+#[test]
+fn a_policy_without_rules_is_an_error() {
+    for src in [
+        "",
+        "# only a comment\n",
+        "[policy]\nname = \"x\"\n",
+        "[[evidence]]\nid = \"e\"\nregex = \"x\"\n",
+    ] {
+        let e = errors(src);
+        assert_eq!(
+            e,
+            [
+                "p.toml:1:1: the policy has no rules: add a `[[rule]]`, or `extends = [\"builtin:pure-executor\"]` to start from the builtin pack"
+            ],
+            "{src:?}"
+        );
+    }
+    // rules that all come from `extends` are rules
+    let p = parse_policy("extends = [\"builtin:pure-executor\"]\n", "p.toml", None).unwrap();
+    assert_eq!(p.rules.len(), 5);
+}
