@@ -12,6 +12,7 @@ use globset::GlobSet;
 use regex::Regex;
 use serde::Serialize;
 use std::fmt;
+use std::path::PathBuf;
 
 use crate::lang::KindSet;
 
@@ -266,6 +267,8 @@ pub struct Rule {
     pub message: String,
     pub owner: Option<String>,
     pub description: Option<String>,
+    /// A documentation link for the rule (`url`), an absolute URL.
+    pub url: Option<String>,
     pub include: Option<Globs>,
     pub exclude: Option<Globs>,
     pub origin: Origin,
@@ -320,6 +323,13 @@ pub struct Policy {
     pub source: String,
     pub naming: Naming,
     pub scope: Scope,
+    /// The directory the scope globs are relative to: the top-level policy file's directory
+    /// (absolute, canonical), whichever file of its `extends` chain declared `[scope]`; `None`
+    /// for a builtin pack and for a policy parsed from text without a directory.
+    pub base_dir: Option<PathBuf>,
+    /// The verdict words (`pass-label`, `fail-label` in `[policy]`); `None`: PASS and FAIL.
+    pub pass_label: Option<String>,
+    pub fail_label: Option<String>,
     pub rules: Vec<Rule>,
     pub evidence: Vec<EvidenceRule>,
     pub handoff: Option<Handoff>,

@@ -7,7 +7,14 @@ use crate::policy::Kind;
 /// Keys of the top-level table.
 pub const TOP_KEYS: &[&str] = &["extends", "policy", "scope", "rule", "evidence", "handoff"];
 /// Keys of `[policy]`.
-pub const POLICY_KEYS: &[&str] = &["name", "title", "description", "naming"];
+pub const POLICY_KEYS: &[&str] = &[
+    "name",
+    "title",
+    "description",
+    "naming",
+    "pass-label",
+    "fail-label",
+];
 /// Keys of `[scope]`.
 pub const SCOPE_KEYS: &[&str] = &["include", "exclude", "tests"];
 /// Keys every `[[rule]]` accepts, whatever its kind.
@@ -18,6 +25,7 @@ pub const COMMON_RULE_KEYS: &[&str] = &[
     "message",
     "owner",
     "description",
+    "url",
     "include",
     "exclude",
 ];

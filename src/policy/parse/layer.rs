@@ -20,6 +20,8 @@ pub(super) struct Layer {
     pub(super) title: Option<String>,
     pub(super) description: Option<String>,
     pub(super) naming: Option<Naming>,
+    pub(super) pass_label: Option<String>,
+    pub(super) fail_label: Option<String>,
     pub(super) scope: Option<Scope>,
     pub(super) rules: Vec<Rule>,
     pub(super) evidence: Vec<EvidenceRule>,
@@ -46,6 +48,8 @@ impl Layer {
             title: self.title.or(base.title),
             description: self.description.or(base.description),
             naming: self.naming.or(base.naming),
+            pass_label: self.pass_label.or(base.pass_label),
+            fail_label: self.fail_label.or(base.fail_label),
             scope: self.scope.or(base.scope),
             rules: base.rules,
             evidence: base.evidence,
@@ -235,6 +239,8 @@ impl Reader<'_> {
         layer.name = get(t, "name").and_then(|v| self.string(v, "name", None));
         layer.title = get(t, "title").and_then(|v| self.string(v, "title", None));
         layer.description = get(t, "description").and_then(|v| self.string(v, "description", None));
+        layer.pass_label = self.label(t, "pass-label");
+        layer.fail_label = self.label(t, "fail-label");
         if let Some(v) = get(t, "naming")
             && let Some(s) = self.string(v, "naming", None)
         {
@@ -252,6 +258,22 @@ impl Reader<'_> {
                 }
             };
         }
+    }
+
+    /// `pass-label` / `fail-label`: a non-empty line of text.
+    fn label(&mut self, t: &DeTable, key: &str) -> Option<String> {
+        let v = get(t, key)?;
+        let s = self.string(v, key, None)?;
+        if s.trim().is_empty() || s.contains(['\n', '\r']) {
+            self.err(
+                v.span(),
+                None,
+                Some(key),
+                "a verdict label is a non-empty single line".into(),
+            );
+            return None;
+        }
+        Some(s)
     }
 
     /// `[scope]`: an unset `include`/`exclude` keeps the default globs.

@@ -99,7 +99,8 @@ pub fn load_builtin(name: &str) -> Result<Policy, Errors> {
 }
 
 /// Parses policy source. `file` names it in messages and in `Policy::source`; `dir` is where
-/// relative `extends` paths are resolved (None for builtins).
+/// relative `extends` paths are resolved and, canonicalised, the policy's `base_dir` (None for
+/// builtins).
 pub fn parse_policy(src: &str, file: &str, dir: Option<&Path>) -> Result<Policy, Errors> {
     parse_source(src, file, dir, PathBuf::from(file))
 }
@@ -137,6 +138,16 @@ fn parse_source(src: &str, file: &str, dir: Option<&Path>, id: PathBuf) -> Resul
         source: file.to_string(),
         naming: layer.naming.unwrap_or_default(),
         scope: layer.scope.unwrap_or_else(default_scope),
+        base_dir: dir.and_then(|d| {
+            let d = if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            };
+            std::fs::canonicalize(d).ok()
+        }),
+        pass_label: layer.pass_label,
+        fail_label: layer.fail_label,
         rules: layer.rules,
         evidence: layer.evidence,
         handoff: layer.handoff,

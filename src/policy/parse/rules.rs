@@ -102,6 +102,7 @@ impl Reader<'_> {
         let message = get(t, "message").and_then(|v| self.string(v, "message", rid));
         let owner = get(t, "owner").and_then(|v| self.string(v, "owner", rid));
         let description = get(t, "description").and_then(|v| self.string(v, "description", rid));
+        let url = get(t, "url").and_then(|v| self.url(v, rid));
         let include = get(t, "include").and_then(|v| self.globs(v, "include", rid));
         let exclude = get(t, "exclude").and_then(|v| self.globs(v, "exclude", rid));
 
@@ -121,6 +122,7 @@ impl Reader<'_> {
             message,
             owner,
             description,
+            url,
             include,
             exclude,
             origin,
@@ -320,6 +322,28 @@ impl Reader<'_> {
             to,
             max_depth,
         })
+    }
+
+    /// `url`: an absolute URL (`scheme:...`, no spaces), as SARIF's `helpUri` requires.
+    fn url(&mut self, v: &Spanned<DeValue>, rid: Option<&str>) -> Option<String> {
+        let s = self.string(v, "url", rid)?;
+        let scheme = s.split_once(':').map_or("", |(scheme, _)| scheme);
+        let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if scheme_ok && !s.contains(char::is_whitespace) {
+            return Some(s);
+        }
+        self.err(
+            v.span(),
+            rid,
+            Some("url"),
+            format!(
+                "`{s}` is not an absolute URL (expected e.g. \"https://example.com/rules#id\")"
+            ),
+        );
+        None
     }
 
     /// `symbols`: identifiers only (a regex belongs in `patterns`).

@@ -423,3 +423,97 @@ fn a_policy_without_rules_is_an_error() {
     let p = parse_policy("extends = [\"builtin:pure-executor\"]\n", "p.toml", None).unwrap();
     assert_eq!(p.rules.len(), 5);
 }
+
+#[test]
+fn rule_url_is_kept_and_checked() {
+    let rule = |url: &str| {
+        format!(
+            "[[rule]]\nid = \"r\"\nkind = \"forbid-file\"\nfiles = [\"x.go\"]\nurl = \"{url}\"\n"
+        )
+    };
+    let p = parse_policy(&rule("https://example.com/rules#r"), "p.toml", None).unwrap();
+    assert_eq!(
+        p.rules[0].url.as_deref(),
+        Some("https://example.com/rules#r")
+    );
+    for bad in ["docs/rules.md", "", "https://example.com/a b", "1http://x"] {
+        let e = errors(&rule(bad));
+        assert_eq!(e.len(), 1, "{bad:?}: {e:?}");
+        assert!(
+            e[0].starts_with("p.toml:5:7: rule `r`: key `url`: "),
+            "{bad:?}: {e:?}"
+        );
+    }
+    let e = errors("[[rule]]\nid = \"r\"\nkind = \"forbid-file\"\nfiles = [\"x.go\"]\nurl = 3\n");
+    assert!(e[0].contains("key `url`: expected a string"), "{e:?}");
+}
+
+#[test]
+fn verdict_labels_are_read_inherited_and_overridden() {
+    let p = load_builtin("pure-executor").unwrap();
+    assert_eq!(p.pass_label.as_deref(), Some("PURE"));
+    assert_eq!(p.fail_label.as_deref(), Some("NOT PURE"));
+    let p = parse_policy(
+        "extends = [\"builtin:pure-executor\"]\n[policy]\nfail-label = \"IMPURE\"\n",
+        "p.toml",
+        None,
+    )
+    .unwrap();
+    assert_eq!(p.pass_label.as_deref(), Some("PURE"), "inherited");
+    assert_eq!(p.fail_label.as_deref(), Some("IMPURE"), "overridden");
+    let p = parse_policy(
+        "[[rule]]\nid = \"f\"\nkind = \"forbid-file\"\nfiles = [\"x.go\"]\n",
+        "p.toml",
+        None,
+    )
+    .unwrap();
+    assert_eq!((p.pass_label, p.fail_label), (None, None));
+    let e = errors(
+        "[policy]\npass-label = \" \"\nfail_label = \"NO\"\n[[rule]]\nid = \"f\"\nkind = \"forbid-file\"\nfiles = [\"x.go\"]\n",
+    );
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(
+        e[0].starts_with(
+            "p.toml:2:14: key `pass-label`: a verdict label is a non-empty single line"
+        ),
+        "{e:?}"
+    );
+    assert!(
+        e[1].starts_with("p.toml:3:1: key `fail_label`: unknown key in [policy] (expected one of: name, title, description, naming, pass-label, fail-label)"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn base_dir_is_the_top_level_files_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top_dir = tmp.path().join("repo");
+    let base_dir = tmp.path().join("shared");
+    std::fs::create_dir_all(&top_dir).unwrap();
+    std::fs::create_dir_all(&base_dir).unwrap();
+    std::fs::write(
+        base_dir.join("base.toml"),
+        "[scope]\ninclude = [\"internal/**\"]\n[[rule]]\nid = \"f\"\nkind = \"forbid-file\"\nfiles = [\"x.go\"]\n",
+    )
+    .unwrap();
+    let top = top_dir.join("routeaudit.toml");
+    std::fs::write(&top, "extends = [\"../shared/base.toml\"]\n").unwrap();
+    let p = load_file(&top).unwrap();
+    assert_eq!(p.base_dir, Some(std::fs::canonicalize(&top_dir).unwrap()));
+    assert!(
+        p.scope.contains("internal/a.go"),
+        "the scope comes from the base"
+    );
+    // a file named without a directory: the current directory
+    let p = parse_policy(
+        "extends = [\"builtin:pure-executor\"]\n",
+        "routeaudit.toml",
+        Some(Path::new("")),
+    )
+    .unwrap();
+    assert_eq!(
+        p.base_dir,
+        Some(std::env::current_dir().unwrap().canonicalize().unwrap())
+    );
+    assert_eq!(load_builtin("pure-executor").unwrap().base_dir, None);
+}
