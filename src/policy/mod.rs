@@ -7,6 +7,8 @@
 pub mod discover;
 pub mod naming;
 pub mod parse;
+#[cfg(test)]
+pub mod schema;
 
 use globset::GlobSet;
 use regex::Regex;
