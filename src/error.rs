@@ -16,8 +16,11 @@ pub const EXIT_ERROR: u8 = 2;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The policy could not be loaded: every problem, with positions.
-    #[error("{}", policy_text(.0))]
+    #[error("{}", policy_text(.0, false))]
     Policy(Vec<PolicyError>),
+    /// The policy of an audit could not be loaded: the problems, then that nothing was audited.
+    #[error("{}", policy_text(.0, true))]
+    PolicyOfAudit(Vec<PolicyError>),
     /// A command-line value that cannot be used (a path, a flag combination).
     #[error("{0}")]
     Usage(String),
@@ -53,13 +56,14 @@ impl Error {
     }
 }
 
-fn policy_text(es: &[PolicyError]) -> String {
-    let mut s = String::new();
-    for e in es {
-        s.push_str(&format!("{e}\nerror: "));
+fn policy_text(es: &[PolicyError], audit: bool) -> String {
+    let lines: Vec<String> = es.iter().map(ToString::to_string).collect();
+    let mut s = lines.join("\nerror: ");
+    if !audit {
+        return s;
     }
     s.push_str(&format!(
-        "the policy has {} problem{}; nothing was audited",
+        "\nerror: the policy has {} problem{}; nothing was audited",
         es.len(),
         if es.len() == 1 { "" } else { "s" }
     ));

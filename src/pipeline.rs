@@ -87,12 +87,8 @@ pub fn load_policy(
         Some(p) => policy::load_file(p),
         None => policy::load_builtin("pure-executor"),
     }
-    .map_err(Error::Policy)?;
-    if let Some(f) = &file {
-        let dir = std::path::absolute(f)
-            .ok()
-            .and_then(|a| a.parent().map(Path::to_path_buf))
-            .unwrap_or_default();
+    .map_err(Error::PolicyOfAudit)?;
+    if let Some(dir) = policy.base_dir.clone() {
         policy.anchor(&anchor_of(root, &dir));
     }
     Ok(policy)

@@ -7,11 +7,14 @@
 pub mod discover;
 pub mod naming;
 pub mod parse;
+#[cfg(test)]
+pub mod schema;
 
 use globset::GlobSet;
 use regex::Regex;
 use serde::Serialize;
 use std::fmt;
+use std::path::PathBuf;
 
 use crate::lang::KindSet;
 
@@ -109,6 +112,13 @@ impl Globs {
     }
 }
 
+/// Whether `rel` passes an include/exclude pair: matched by `include` (or no `include`) and not
+/// matched by `exclude`. The one definition behind [`Scope::contains`], [`Rule::applies_to`] and
+/// [`EvidenceRule::applies_to`].
+pub fn admits(include: Option<&Globs>, exclude: Option<&Globs>, rel: &str) -> bool {
+    include.is_none_or(|g| g.is_match(rel)) && !exclude.is_some_and(|g| g.is_match(rel))
+}
+
 #[derive(Clone, Debug)]
 pub struct Scope {
     /// `None`: every file the walk yields.
@@ -120,8 +130,7 @@ pub struct Scope {
 impl Scope {
     /// Whether `rel` (relative to the audit root) is in scope.
     pub fn contains(&self, rel: &str) -> bool {
-        self.include.as_ref().is_none_or(|g| g.is_match(rel))
-            && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+        admits(self.include.as_ref(), self.exclude.as_ref(), rel)
     }
 }
 
@@ -180,25 +189,93 @@ pub enum RuleKind {
     },
 }
 
-impl RuleKind {
-    pub fn name(&self) -> &'static str {
+/// The kind of a rule as written in `kind = "..."`. The kind names, the keys each kind accepts
+/// beyond the common ones and the default messages are defined here and nowhere else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    ForbidSymbol,
+    ForbidFile,
+    ForbidPattern,
+    RequireSymbol,
+    ForbidReach,
+}
+
+impl Kind {
+    /// Every kind, in the order they are listed in messages.
+    pub const ALL: [Kind; 5] = [
+        Kind::ForbidSymbol,
+        Kind::ForbidFile,
+        Kind::ForbidPattern,
+        Kind::RequireSymbol,
+        Kind::ForbidReach,
+    ];
+
+    /// The name a policy writes in `kind = "..."`.
+    pub fn name(self) -> &'static str {
         match self {
-            RuleKind::ForbidSymbol { .. } => "forbid-symbol",
-            RuleKind::ForbidFile { .. } => "forbid-file",
-            RuleKind::ForbidPattern { .. } => "forbid-pattern",
-            RuleKind::RequireSymbol { .. } => "require-symbol",
-            RuleKind::ForbidReach { .. } => "forbid-reach",
+            Kind::ForbidSymbol => "forbid-symbol",
+            Kind::ForbidFile => "forbid-file",
+            Kind::ForbidPattern => "forbid-pattern",
+            Kind::RequireSymbol => "require-symbol",
+            Kind::ForbidReach => "forbid-reach",
         }
+    }
+
+    /// The kind named `name`, if any.
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The keys a rule of this kind accepts besides the common ones (`id`, `kind`, ...).
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            Kind::ForbidSymbol => &["symbols", "patterns", "in"],
+            Kind::ForbidFile => &["files"],
+            Kind::ForbidPattern => &["regex", "in"],
+            Kind::RequireSymbol => &["symbols", "in"],
+            Kind::ForbidReach => &["from", "to", "symbols", "max-depth"],
+        }
+    }
+
+    /// The finding message when the rule sets no `message`.
+    pub fn default_message(self) -> &'static str {
+        match self {
+            Kind::ForbidSymbol => "forbidden symbol",
+            Kind::ForbidFile => "forbidden file",
+            Kind::ForbidPattern => "forbidden pattern",
+            Kind::RequireSymbol => "required symbol is missing",
+            Kind::ForbidReach => "forbidden call path",
+        }
+    }
+
+    /// Every kind name, comma-separated (for messages).
+    pub fn names() -> String {
+        Kind::ALL.map(Kind::name).join(", ")
     }
 }
 
-pub const RULE_KINDS: &[&str] = &[
-    "forbid-symbol",
-    "forbid-file",
-    "forbid-pattern",
-    "require-symbol",
-    "forbid-reach",
-];
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl RuleKind {
+    pub fn kind(&self) -> Kind {
+        match self {
+            RuleKind::ForbidSymbol { .. } => Kind::ForbidSymbol,
+            RuleKind::ForbidFile { .. } => Kind::ForbidFile,
+            RuleKind::ForbidPattern { .. } => Kind::ForbidPattern,
+            RuleKind::RequireSymbol { .. } => Kind::RequireSymbol,
+            RuleKind::ForbidReach { .. } => Kind::ForbidReach,
+        }
+    }
+
+    /// The kind's name as written in the policy (`forbid-symbol`, ...).
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Rule {
@@ -208,6 +285,8 @@ pub struct Rule {
     pub message: String,
     pub owner: Option<String>,
     pub description: Option<String>,
+    /// A documentation link for the rule (`url`), an absolute URL.
+    pub url: Option<String>,
     pub include: Option<Globs>,
     pub exclude: Option<Globs>,
     pub origin: Origin,
@@ -216,8 +295,7 @@ pub struct Rule {
 impl Rule {
     /// Whether a file (already in the policy scope) is in this rule's narrowed scope.
     pub fn applies_to(&self, rel: &str) -> bool {
-        self.include.as_ref().is_none_or(|g| g.is_match(rel))
-            && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+        admits(self.include.as_ref(), self.exclude.as_ref(), rel)
     }
 
     /// Every name listed in `symbols` (for prefilters and the document).
@@ -244,8 +322,7 @@ pub struct EvidenceRule {
 impl EvidenceRule {
     /// Whether a file (already in the policy scope) is in this entry's narrowed scope.
     pub fn applies_to(&self, rel: &str) -> bool {
-        self.include.as_ref().is_none_or(|g| g.is_match(rel))
-            && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+        admits(self.include.as_ref(), self.exclude.as_ref(), rel)
     }
 }
 
@@ -264,6 +341,13 @@ pub struct Policy {
     pub source: String,
     pub naming: Naming,
     pub scope: Scope,
+    /// The directory the scope globs are relative to: the top-level policy file's directory
+    /// (absolute, canonical), whichever file of its `extends` chain declared `[scope]`; `None`
+    /// for a builtin pack and for a policy parsed from text without a directory.
+    pub base_dir: Option<PathBuf>,
+    /// The verdict words (`pass-label`, `fail-label` in `[policy]`); `None`: PASS and FAIL.
+    pub pass_label: Option<String>,
+    pub fail_label: Option<String>,
     pub rules: Vec<Rule>,
     pub evidence: Vec<EvidenceRule>,
     pub handoff: Option<Handoff>,
