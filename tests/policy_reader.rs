@@ -155,3 +155,18 @@ fn an_empty_policy_file_is_an_error_not_the_builtin_pack() {
     let o = run_bounded(dir.path(), &["check", "."]);
     assert_eq!(code(&o), 1, "the pack's rules apply: {}", stderr(&o));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_discovered_fifo_is_refused_not_skipped_for_the_builtin_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.go"), "package a\n").unwrap();
+    mkfifo(&dir.path().join("routeaudit.toml"));
+    let o = run_bounded(dir.path(), &["check", "."]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("routeaudit.toml:1:1: cannot read the policy file: it is a FIFO"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -8,7 +8,7 @@
 //! `module::f()`). Other receiver types are not inferred, so this over-approximates: a path may be reported that a type checker would rule
 //! out, but no path between functions of one unit is missed. Function and method values passed
 //! on count as calls. Cycles are fine (breadth-first search with a visited set), and the chain
-//! reported is a shortest one.
+//! reported is a shortest one. A rule's `stop` functions are barriers: never entered, never entries.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -101,11 +101,17 @@ pub fn evaluate(policy: &Policy, graph_fns: &[GraphFn]) -> (Vec<Finding>, Vec<Wa
         let RuleKind::ForbidReach {
             from,
             to,
+            stop,
             max_depth,
         } = &rule.kind
         else {
             continue;
         };
+        // functions a chain never enters (`stop`)
+        let barrier: Vec<bool> = fns
+            .iter()
+            .map(|f| stop.iter().any(|p| name_matches(p, &f.name, policy.naming)))
+            .collect();
         for entry_pat in from {
             let entries: Vec<usize> = (0..fns.len())
                 .filter(|&i| {
@@ -128,8 +134,8 @@ pub fn evaluate(policy: &Policy, graph_fns: &[GraphFn]) -> (Vec<Finding>, Vec<Wa
                 });
                 continue;
             }
-            for entry in entries {
-                for hit in search(&graph, entry, to, policy.naming, *max_depth) {
+            for entry in entries.into_iter().filter(|&e| !barrier[e]) {
+                for hit in search(&graph, entry, to, &barrier, policy.naming, *max_depth) {
                     findings.push(to_finding(rule, &fns, entry, hit));
                 }
             }
@@ -156,11 +162,14 @@ struct Reach<'p> {
 }
 
 /// Breadth-first search from `entry`; one result per distinct forbidden callee name, each with
-/// a shortest path. Deterministic: functions and calls are visited in source order.
+/// a shortest path. Deterministic: functions and calls are visited in source order. A function
+/// marked in `barrier` is never entered: a call to it is still checked against `to`, but the
+/// search does not continue through it.
 fn search<'p>(
     g: &Graph,
     entry: usize,
     to: &'p [NamePat],
+    barrier: &[bool],
     naming: Naming,
     max_depth: Option<usize>,
 ) -> Vec<Reach<'p>> {
@@ -201,7 +210,7 @@ fn search<'p>(
             continue;
         }
         for &(ci, t) in &g.edges[f] {
-            if depth[t] == usize::MAX {
+            if depth[t] == usize::MAX && !barrier[t] {
                 depth[t] = d + 1;
                 parent[t] = Some((f, ci));
                 queue.push_back(t);

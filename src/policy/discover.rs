@@ -22,7 +22,9 @@ pub fn discover(start: &Path) -> PolicySource {
     };
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
-        if candidate.is_file() {
+        // anything but a directory counts as found, so that a FIFO or device named
+        // `routeaudit.toml` is refused by the reader rather than silently skipped
+        if std::fs::metadata(&candidate).is_ok_and(|m| !m.is_dir()) {
             // show the path as the user would write it, relative to the start when possible
             return PolicySource::File(relative_to_cwd(&candidate));
         }
@@ -47,6 +49,18 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let deep = tmp.path().join("a/b/c");
         std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(tmp.path().join("a").join(FILE_NAME), "").unwrap();
+        match discover(&deep) {
+            PolicySource::File(p) => assert!(p.ends_with("a/routeaudit.toml"), "{p:?}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_directory_named_like_the_policy_is_not_a_policy() {
+        let tmp = tempfile::tempdir().unwrap();
+        let deep = tmp.path().join("a/b");
+        std::fs::create_dir_all(deep.join(FILE_NAME)).unwrap();
         std::fs::write(tmp.path().join("a").join(FILE_NAME), "").unwrap();
         match discover(&deep) {
             PolicySource::File(p) => assert!(p.ends_with("a/routeaudit.toml"), "{p:?}"),

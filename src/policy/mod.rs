@@ -185,6 +185,9 @@ pub enum RuleKind {
     ForbidReach {
         from: Vec<NamePat>,
         to: Vec<NamePat>,
+        /// Barriers: a call chain never passes through a function matching one of these
+        /// (entering one ends the path), and none is an entry.
+        stop: Vec<NamePat>,
         max_depth: Option<usize>,
     },
 }
@@ -233,7 +236,7 @@ impl Kind {
             Kind::ForbidFile => &["files"],
             Kind::ForbidPattern => &["regex", "in"],
             Kind::RequireSymbol => &["symbols", "in"],
-            Kind::ForbidReach => &["from", "to", "symbols", "max-depth"],
+            Kind::ForbidReach => &["from", "to", "symbols", "stop", "max-depth"],
         }
     }
 

@@ -244,6 +244,10 @@ rule_kinds! {
         to: Option<Strings>,
         /// Forbidden callees given as identifiers (added to `to`).
         symbols: Option<Strings>,
+        /// Barrier functions (identifiers, or regexes over function names, compared like
+        /// `from`): a call chain never passes through one, since entering it ends the path, and
+        /// none is an entry. For dispatchers whose branches are audited by other rules.
+        stop: Option<Strings>,
         /// The longest call chain followed, in calls (default: unbounded).
         #[schemars(range(min = 1))]
         max_depth: Option<u32>,

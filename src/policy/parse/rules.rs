@@ -260,7 +260,8 @@ impl Reader<'_> {
         })
     }
 
-    /// `from` entries, `to` targets (regexes or names, plus `symbols`) and `max-depth`.
+    /// `from` entries, `to` targets (regexes or names, plus `symbols`), `stop` barriers and
+    /// `max-depth`.
     fn forbid_reach(
         &mut self,
         t: &DeTable,
@@ -275,6 +276,7 @@ impl Reader<'_> {
             to.push(NamePat::Name(n));
         }
         let to_ok = self.errors.len() == before;
+        let stop = self.name_pats(t, "stop", rid);
         if from.is_empty() && from_ok {
             self.err(
                 span.clone(),
@@ -320,6 +322,7 @@ impl Reader<'_> {
         Some(RuleKind::ForbidReach {
             from,
             to,
+            stop,
             max_depth,
         })
     }

@@ -354,11 +354,12 @@ fn invalid_utf8_is_reported_at_the_bad_byte() {
 
 #[test]
 fn reach_rule_parses_names_and_regexes() {
-    let src = "[[rule]]\nid = \"r\"\nkind = \"forbid-reach\"\nfrom = [\"reconcilePending\", \"^reconcile.*\"]\nto = ['(?i)cooldown']\nsymbols = [\"MarkSkipped\"]\nmax-depth = 4\n";
+    let src = "[[rule]]\nid = \"r\"\nkind = \"forbid-reach\"\nfrom = [\"reconcilePending\", \"^reconcile.*\"]\nto = ['(?i)cooldown']\nsymbols = [\"MarkSkipped\"]\nstop = [\"reconcileTerminal\", \"^dispatch\"]\nmax-depth = 4\n";
     let p = parse_policy(src, "p.toml", None).unwrap();
     let RuleKind::ForbidReach {
         from,
         to,
+        stop,
         max_depth,
     } = &p.rules[0].kind
     else {
@@ -367,6 +368,8 @@ fn reach_rule_parses_names_and_regexes() {
     assert!(matches!(&from[0], NamePat::Name(n) if n == "reconcilePending"));
     assert!(matches!(&from[1], NamePat::Regex(_)));
     assert_eq!(to.len(), 2);
+    assert!(matches!(&stop[0], NamePat::Name(n) if n == "reconcileTerminal"));
+    assert!(matches!(&stop[1], NamePat::Regex(r) if r.as_str() == "^dispatch"));
     assert_eq!(*max_depth, Some(4));
 }
 
