@@ -84,7 +84,8 @@ pub enum RawNaming {
     Words,
 }
 
-/// `[scope]`: the files checked, as globs relative to the audited root. A glob without `/`
+/// `[scope]`: the files checked, as globs relative to the policy file's directory (a builtin
+/// pack's: the repository root). A glob without `/`
 /// matches a file name in any directory.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
