@@ -387,11 +387,17 @@ fn assemble(
         }
     }
 
-    if graph_wanted && !functions.is_empty() {
-        link_calls(policy, &graph, &mut functions);
-    }
     if graph_wanted {
-        let (mut reach_findings, reach_warnings) = crate::engine::reach::evaluate(policy, &graph);
+        // one call graph for the inventory's callers and callees and for every call-path rule
+        crate::engine::reach::sort_functions(&mut graph);
+        let g = crate::engine::reach::Graph::build(
+            &graph,
+            policy.scope.tests == crate::policy::TestMode::Include,
+        );
+        if !functions.is_empty() {
+            link_calls(&g, &mut functions);
+        }
+        let (mut reach_findings, reach_warnings) = crate::engine::reach::evaluate(policy, &g);
         fill_source_lines(root, &mut reach_findings);
         findings.extend(reach_findings);
         warnings.extend(reach_warnings);
@@ -504,36 +510,24 @@ fn settle(audit: &mut Audit, policy: &Policy) {
 }
 
 /// Fills each inventory entry's resolved callees and callers (`symbols --calls`).
-fn link_calls(policy: &Policy, graph: &[GraphFn], functions: &mut [FunctionInfo]) {
-    let mut fns = graph.to_vec();
-    fns.sort_by(|a, b| (&a.file, a.line, &a.name).cmp(&(&b.file, b.line, &b.name)));
-    let g = crate::engine::reach::Graph::build(
-        &fns,
-        policy.scope.tests == crate::policy::TestMode::Include,
-    );
+fn link_calls(g: &crate::engine::reach::Graph, functions: &mut [FunctionInfo]) {
+    let fns = g.fns;
     let label = |i: usize| format!("{} ({}:{})", fns[i].name, fns[i].file, fns[i].line);
-    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); fns.len()];
-    for (from, edges) in g.edges.iter().enumerate() {
-        for &(_, to) in edges {
-            if !callers[to].contains(&from) {
-                callers[to].push(from);
-            }
-        }
-    }
+    let callers = g.callers();
+    let index: std::collections::HashMap<(&str, u32, &str), usize> = fns
+        .iter()
+        .enumerate()
+        .map(|(i, f)| ((f.file.as_str(), f.line, f.name.as_str()), i))
+        .collect();
     for info in functions.iter_mut() {
-        let Some(i) = fns
-            .iter()
-            .position(|f| f.file == info.file && f.line == info.line && f.name == info.name)
-        else {
+        let Some(&i) = index.get(&(info.file.as_str(), info.line, info.name.as_str())) else {
             continue;
         };
         let mut callees: Vec<usize> = g.edges[i].iter().map(|&(_, t)| t).collect();
         callees.sort_unstable();
         callees.dedup();
         info.callees = callees.into_iter().map(label).collect();
-        let mut cs = callers[i].clone();
-        cs.sort_unstable();
-        info.callers = cs.into_iter().map(label).collect();
+        info.callers = callers[i].iter().map(|&c| label(c)).collect();
     }
 }
 

@@ -79,22 +79,32 @@ impl<'g> Graph<'g> {
         Graph { fns, edges }
     }
 
-    /// Indices of the functions that call `i`.
-    pub fn callers(&self, i: usize) -> Vec<usize> {
-        let mut v: Vec<usize> = (0..self.fns.len())
-            .filter(|&c| self.edges[c].iter().any(|&(_, t)| t == i))
-            .collect();
-        v.dedup();
-        v
+    /// For every function, the functions that call it, sorted and without repeats.
+    pub fn callers(&self) -> Vec<Vec<usize>> {
+        let mut callers: Vec<Vec<usize>> = vec![Vec::new(); self.fns.len()];
+        for (from, edges) in self.edges.iter().enumerate() {
+            for &(_, to) in edges {
+                callers[to].push(from);
+            }
+        }
+        for c in &mut callers {
+            c.sort_unstable();
+            c.dedup();
+        }
+        callers
     }
 }
 
-/// Evaluates every forbid-reach rule; `graph_fns` are all functions of the audited tree.
-pub fn evaluate(policy: &Policy, graph_fns: &[GraphFn]) -> (Vec<Finding>, Vec<Warning>) {
-    let mut fns: Vec<GraphFn> = graph_fns.to_vec();
+/// The call graph's functions in their stable order (file, line, name).
+pub fn sort_functions(fns: &mut [GraphFn]) {
     fns.sort_by(|a, b| (&a.file, a.line, &a.name).cmp(&(&b.file, b.line, &b.name)));
+}
+
+/// Evaluates every forbid-reach rule on the call graph of the whole audited tree (built with
+/// [`Graph::build`] from functions in [`sort_functions`] order).
+pub fn evaluate(policy: &Policy, graph: &Graph) -> (Vec<Finding>, Vec<Warning>) {
+    let fns = graph.fns;
     let include_tests = policy.scope.tests == TestMode::Include;
-    let graph = Graph::build(&fns, include_tests);
     let mut findings = Vec::new();
     let mut warnings = Vec::new();
     for rule in &policy.rules {
@@ -135,8 +145,8 @@ pub fn evaluate(policy: &Policy, graph_fns: &[GraphFn]) -> (Vec<Finding>, Vec<Wa
                 continue;
             }
             for entry in entries.into_iter().filter(|&e| !barrier[e]) {
-                for hit in search(&graph, entry, to, &barrier, policy.naming, *max_depth) {
-                    findings.push(to_finding(rule, &fns, entry, hit));
+                for hit in search(graph, entry, to, &barrier, policy.naming, *max_depth) {
+                    findings.push(to_finding(rule, fns, entry, hit));
                 }
             }
         }
