@@ -200,7 +200,8 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
         }
     }
     let engine = Engine::new(&policy, req.needs);
-    let collected = collect(&engine, &root, &existing, &req.walk);
+    let mut collected = collect(&engine, &root, &existing, &req.walk);
+    complete_graph(&engine, &root, &mut collected);
     if collected.files == 0 && collected.errors.is_empty() && errors.is_empty() {
         return Err(nothing_in_scope(&policy, &root, &paths, &collected));
     }
@@ -253,6 +254,49 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     }
     settle(&mut audit, &policy);
     Ok(audit)
+}
+
+/// Call paths resolve within a unit (a Go package, a Rust crate), so the call graph needs
+/// only the units that hold an entry function: their files that the prefilter did not parse
+/// are read again, whole. Their results replace the prefiltered ones (a full read gives the
+/// same findings, plus the functions).
+fn complete_graph(engine: &Engine, root: &Path, c: &mut Collected) {
+    let unit = |rel: &str| {
+        crate::lang::Lang::from_path(Path::new(rel))
+            .front()
+            .unit_of(rel)
+    };
+    let units: std::collections::HashSet<String> = c
+        .results
+        .iter()
+        .filter(|(_, r)| r.may_hold_entry)
+        .map(|(rel, _)| unit(rel))
+        .collect();
+    if units.is_empty() {
+        return;
+    }
+    for (rel, res) in &mut c.results {
+        if !res.graph_deferred {
+            continue;
+        }
+        let u = unit(rel);
+        if !units.contains(&u) {
+            continue;
+        }
+        let lang = crate::lang::Lang::from_path(Path::new(rel.as_str()));
+        match std::fs::read(root.join(rel.as_str())) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                *res = engine.check_file_full(rel, lang, text, &u);
+            }
+            Err(e) => c.errors.push(FileError {
+                file: rel.clone(),
+                line: None,
+                message: format!("cannot read again for the call graph: {e}"),
+            }),
+        }
+    }
 }
 
 /// The error for a run that found no file to audit: which paths, which scope.

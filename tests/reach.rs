@@ -140,3 +140,47 @@ fn symbols_lists_callers_and_callees() {
         "{human}"
     );
 }
+
+/// Issue 12: call paths resolve within a unit, so only the packages that hold an entry
+/// function are parsed whole; the chains are those of a run that parses every file.
+#[test]
+fn only_units_with_an_entry_are_parsed_for_call_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("routeaudit.toml"),
+        "[[rule]]\nid = \"r\"\nkind = \"forbid-reach\"\nfrom = [\"reconcilePending\"]\nto = ['(?i)cooldown']\n",
+    )
+    .unwrap();
+    for p in 0..20 {
+        let pkg = dir.path().join(format!("pkg{p}"));
+        std::fs::create_dir_all(&pkg).unwrap();
+        for f in 0..4 {
+            let body = if p == 7 && f == 0 {
+                "package x\n\nfunc reconcilePending() { wait() }\n".to_string()
+            } else if p == 7 && f == 3 {
+                "package x\n\nfunc wait() { isCooldownActive() }\n\nfunc isCooldownActive() {}\n"
+                    .to_string()
+            } else {
+                // same names in other packages: not reachable from the entry
+                format!("package x\n\nfunc helper{f}() {{ isCooldownActive() }}\n")
+            };
+            std::fs::write(pkg.join(format!("f{f}.go")), body).unwrap();
+        }
+    }
+    let (code, light) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(light["summary"]["files_scanned"], 80);
+    // the four files of pkg7, and none of the other 76
+    assert_eq!(light["summary"]["files_parsed"], 4, "{light:#}");
+    let c = chains(&light);
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        c[0].iter().map(|h| h.0.as_str()).collect::<Vec<_>>(),
+        ["reconcilePending", "wait", "isCooldownActive"]
+    );
+    // a run that parses every file (the document's inventory) finds the same
+    let md = dir.path().join("doc.md");
+    let (_, full) = check_json(dir.path(), &["--markdown-output", md.to_str().unwrap()]);
+    assert_eq!(full["summary"]["files_parsed"], 80);
+    assert_eq!(full["findings"], light["findings"]);
+}

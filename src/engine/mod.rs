@@ -52,6 +52,12 @@ pub struct FileResult {
     pub warnings: Vec<Warning>,
     pub graph: Vec<GraphFn>,
     pub parsed: bool,
+    /// Call-path rules are evaluated but this file was not parsed: its functions join the call
+    /// graph only if its unit turns out to hold an entry function (then it is read again).
+    pub graph_deferred: bool,
+    /// The file may declare an entry function of a call-path rule (a literal test: it may say
+    /// yes wrongly, never no wrongly).
+    pub may_hold_entry: bool,
     /// `routeaudit:allow` directives, applied once every finding is known.
     pub directives: Vec<crate::suppress::Directive>,
     pub directive_errors: Vec<crate::suppress::DirectiveError>,
@@ -78,6 +84,8 @@ pub struct Engine<'p> {
     /// Some forbid-symbol rule reports names in comments or strings as findings.
     text_findings: bool,
     want_graph: bool,
+    /// Which files may declare a call-path entry; `None` with no call-path rules.
+    entries: Option<EntryFilter>,
     inventory: bool,
 }
 
@@ -98,12 +106,13 @@ impl<'p> Engine<'p> {
             .iter()
             .map(|e| prefilter::for_regex(e.regex.as_str()))
             .collect();
-        let want_graph = needs.graph
-            || policy
-                .rules
-                .iter()
-                .any(|r| matches!(r.kind, RuleKind::ForbidReach { .. }));
-        let parse_all = matcher.has_patterns() || want_graph || needs.inventory;
+        let entries = EntryFilter::new(policy);
+        let want_graph = needs.graph || entries.is_some();
+        // the whole graph is needed when every caller and callee is listed (`symbols
+        // --calls`) or when an entry cannot be found by a literal test
+        let graph_everywhere =
+            needs.graph || entries.as_ref().is_some_and(|e| e.needs_everything());
+        let parse_all = matcher.has_patterns() || graph_everywhere || needs.inventory;
         let text_findings = policy
             .rules
             .iter()
@@ -117,6 +126,7 @@ impl<'p> Engine<'p> {
             parse_all,
             text_findings,
             want_graph,
+            entries,
             inventory: needs.inventory,
         }
     }
@@ -128,6 +138,23 @@ impl<'p> Engine<'p> {
     /// Evaluates every rule on one file. `rel` is the `/`-separated path from the root;
     /// `unit` is the call-graph unit (package directory or crate root).
     pub fn check_file(&self, rel: &str, lang: Lang, src: &str, unit: &str) -> FileResult {
+        self.check_file_at(rel, lang, src, unit, false)
+    }
+
+    /// [`Engine::check_file`], reading the file whole whatever the prefilter would say (a
+    /// file whose unit the call graph turned out to need).
+    pub fn check_file_full(&self, rel: &str, lang: Lang, src: &str, unit: &str) -> FileResult {
+        self.check_file_at(rel, lang, src, unit, true)
+    }
+
+    fn check_file_at(
+        &self,
+        rel: &str,
+        lang: Lang,
+        src: &str,
+        unit: &str,
+        full: bool,
+    ) -> FileResult {
         let mut res = FileResult::default();
         let policy = self.policy;
         let path_test = lang.front().is_test_path(rel);
@@ -153,7 +180,18 @@ impl<'p> Engine<'p> {
             }
         }
 
-        let facts = match self.depth(rel, lang, src) {
+        if let Some(e) = &self.entries {
+            res.may_hold_entry = e.may_hold(src, self.policy.naming);
+        }
+        let depth = if full {
+            Depth::Full
+        } else {
+            self.depth(rel, lang, src)
+        };
+        // not parsed here: the call graph may still want this file's functions
+        res.graph_deferred =
+            self.want_graph && !matches!(depth, Depth::Full) && lang.front().reads_code();
+        let facts = match depth {
             Depth::Nothing => return finish(res, rel, lang, src, None),
             Depth::Text(facts) => facts,
             Depth::Full => lang::extract(lang, rel, src),
@@ -518,6 +556,62 @@ impl<'p> Engine<'p> {
                 }
             }
         }
+    }
+}
+
+/// Literal tests for the entry functions (`from`) of the call-path rules: listed names in
+/// any spelling the naming accepts, and the literals a regex entry needs.
+struct EntryFilter {
+    names: Option<regex::bytes::Regex>,
+    regexes: Vec<Option<prefilter::Needles>>,
+}
+
+impl EntryFilter {
+    fn new(policy: &Policy) -> Option<EntryFilter> {
+        let mut keys = Vec::new();
+        let mut regexes = Vec::new();
+        let mut any = false;
+        for r in &policy.rules {
+            if let RuleKind::ForbidReach { from, .. } = &r.kind {
+                any = true;
+                for p in from {
+                    match p {
+                        crate::policy::NamePat::Name(n) => keys.push(policy.naming.key(n)),
+                        crate::policy::NamePat::Regex(re) => {
+                            regexes.push(prefilter::for_regex(re.as_str()))
+                        }
+                    }
+                }
+            }
+        }
+        if !any {
+            return None;
+        }
+        keys.sort();
+        keys.dedup();
+        Some(EntryFilter {
+            names: prefilter::for_names(keys.iter().map(String::as_str), policy.naming),
+            regexes,
+        })
+    }
+
+    /// A regex entry without literals: any file may hold one.
+    fn needs_everything(&self) -> bool {
+        self.regexes.iter().any(Option::is_none)
+    }
+
+    fn may_hold(&self, src: &str, naming: crate::policy::Naming) -> bool {
+        prefilter::Lowered::with(src, |lower| {
+            let hay = match naming {
+                crate::policy::Naming::Words => lower,
+                crate::policy::Naming::Exact => src.as_bytes(),
+            };
+            self.names.as_ref().is_some_and(|n| n.is_match(hay))
+                || self
+                    .regexes
+                    .iter()
+                    .any(|r| r.as_ref().is_none_or(|r| r.is_match(lower)))
+        })
     }
 }
 
