@@ -1,0 +1,386 @@
+//! Rust front-end: turns one `.rs` file into [`FileFacts`] for the routeaudit engine.
+//!
+//! It owns three jobs. A small lexer finds every comment and string/char literal (syn drops
+//! comments), so that names merely mentioned in text are never reported as code. A `syn`
+//! visitor classifies every identifier of the syntax tree (declarations, calls, references),
+//! builds the function table with each function's calls and function values, and marks test
+//! code (`#[cfg(test)]`, `#[test]`, `#[tokio::test]`). Macro bodies and attribute arguments,
+//! which syn keeps as raw tokens, are classified at token level; the same token classifier
+//! is the fallback when a file does not parse, so a syntax error degrades the result
+//! instead of losing it. No syn or proc-macro2 type leaves this module.
+
+mod captures;
+mod fallback;
+mod lexer;
+#[cfg(test)]
+mod tests;
+mod visitor;
+
+use std::collections::HashSet;
+use std::str::FromStr;
+
+use proc_macro2::{Ident, Span as PmSpan, TokenStream};
+use syn::visit::Visit;
+
+use super::{Call, FileFacts, FnKind, Function, OccKind, Occurrence, ParseWarning, TextRegion};
+use crate::span::Span;
+use fallback::TokMode;
+use lexer::{Lexed, lex};
+
+/// Stack of the worker thread that parses one file: syn recurses on nesting, and generated
+/// code can nest deeply. Only the touched pages are committed.
+const STACK_SIZE: usize = 128 << 20;
+
+/// Bracket nesting (or run of prefix operators) above which the file is not parsed at all.
+const MAX_NESTING: usize = 256;
+
+/// Receiver chains longer than this are abbreviated in call qualifiers.
+const MAX_QUALIFIER_DEPTH: usize = 4;
+
+/// Names that are never occurrences, even where syn stores them as identifiers.
+const SPECIAL: [&str; 5] = ["self", "Self", "crate", "super", "_"];
+
+/// Keywords (strict and reserved), which token streams carry as identifiers.
+const KEYWORDS: [&str; 49] = [
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual",
+];
+
+/// Reserved words not in [`KEYWORDS`] that still cannot be plain identifiers.
+const RESERVED: [&str; 3] = ["yield", "try", "_"];
+
+/// Reads one Rust source file. Never panics: a syntax error gives a token-level result and a
+/// warning; anything worse gives the comment and string regions only.
+pub fn extract(src: &str) -> FileFacts {
+    let prepared = prepare(src);
+    let lexed = lex(&prepared);
+    let outcome = std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("routeaudit-rust".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || analyze(&prepared, &lexed));
+        match worker {
+            Ok(handle) => handle.join().ok(),
+            Err(_) => {
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    analyze(&prepared, &lexed)
+                }))
+                .ok();
+                proc_macro2::extra::invalidate_current_thread_spans();
+                r
+            }
+        }
+    });
+    outcome.unwrap_or_else(|| FileFacts {
+        text: lexed.regions.clone(),
+        warnings: vec![ParseWarning {
+            line: 1,
+            message: "internal error while reading the file; only comments and strings were read"
+                .into(),
+        }],
+        ..FileFacts::default()
+    })
+}
+
+/// Comments and string literals only, without parsing: the cheap first look the engine takes
+/// at a file (same regions as [`extract`] reports, but without test flags).
+pub fn text_regions(src: &str) -> Vec<TextRegion> {
+    lex(&prepare(src)).regions
+}
+
+/// Turns a shebang line into a line comment of the same length, so that positions stay
+/// exact for both syn and the lexer (syn would otherwise strip it and shift nothing, but
+/// the fallback tokenizer does not know shebangs).
+fn prepare(src: &str) -> std::borrow::Cow<'_, str> {
+    let bom = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &src[bom..];
+    if rest.starts_with("#!") && !rest[2..].trim_start().starts_with('[') {
+        let mut s = String::with_capacity(src.len());
+        s.push_str(&src[..bom]);
+        s.push_str("//");
+        s.push_str(&rest[2..]);
+        std::borrow::Cow::Owned(s)
+    } else {
+        std::borrow::Cow::Borrowed(src)
+    }
+}
+
+fn analyze(src: &str, lexed: &Lexed) -> FileFacts {
+    let mut col = Collector::default();
+    let mut warnings = Vec::new();
+    if lexed.max_nesting > MAX_NESTING {
+        // too deep for syn's recursion: classify at token level (an explicit stack), so a call
+        // buried in the nesting is still found
+        match TokenStream::from_str(src) {
+            Ok(tokens) => {
+                warnings.push(ParseWarning {
+                    line: 1,
+                    message: format!(
+                        "nesting deeper than {MAX_NESTING} levels; identifiers classified from tokens only"
+                    ),
+                });
+                col.walk_tokens(tokens, TokMode::Fallback, None, false, None);
+            }
+            Err(e) => warnings.push(ParseWarning {
+                line: error_line(e.span(), src),
+                message: format!("cannot tokenize: {e}; only comments and strings were read"),
+            }),
+        }
+        let facts = col.finish(lexed.regions.clone(), warnings);
+        proc_macro2::extra::invalidate_current_thread_spans();
+        return facts;
+    }
+    match syn::parse_str::<syn::File>(src) {
+        Ok(file) => col.visit_file(&file),
+        Err(e) => match TokenStream::from_str(src) {
+            Ok(tokens) => {
+                warnings.push(ParseWarning {
+                    line: error_line(e.span(), src),
+                    message: format!("syntax error: {e}; identifiers classified from tokens only"),
+                });
+                col.walk_tokens(tokens, TokMode::Fallback, None, false, None);
+            }
+            Err(e) => warnings.push(ParseWarning {
+                line: error_line(e.span(), src),
+                message: format!("cannot tokenize: {e}; only comments and strings were read"),
+            }),
+        },
+    }
+    let facts = col.finish(lexed.regions.clone(), warnings);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    facts
+}
+
+fn error_line(span: PmSpan, src: &str) -> u32 {
+    match span.start().line {
+        0 => src.lines().count().max(1) as u32,
+        l => l as u32,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Occurrence collection.
+
+/// One identifier token, resolved to its name, span and byte offset.
+struct Tok {
+    name: String,
+    span: Span,
+    offset: usize,
+}
+
+/// `None` for keywords (`self`, `Self`, `crate`, `super`, `_`, and with `all_keywords` every
+/// keyword) and for tokens without a source position.
+fn tok(ident: &Ident, all_keywords: bool) -> Option<Tok> {
+    let text = ident.to_string();
+    let (name, skip) = match text.strip_prefix("r#") {
+        Some(name) => (name.to_string(), 2),
+        None => {
+            let kw = SPECIAL.contains(&text.as_str())
+                || (all_keywords
+                    && (KEYWORDS.contains(&text.as_str()) || RESERVED.contains(&text.as_str())));
+            if kw {
+                return None;
+            }
+            (text, 0)
+        }
+    };
+    let sp = ident.span();
+    let (start, end) = (sp.start(), sp.end());
+    if start.line == 0 {
+        return None;
+    }
+    Some(Tok {
+        name,
+        span: Span {
+            line: start.line as u32,
+            column: (start.column + 1 + skip) as u32,
+            end_line: end.line as u32,
+            end_column: (end.column + 1) as u32,
+        },
+        offset: sp.byte_range().start + skip,
+    })
+}
+
+fn unraw(ident: &Ident) -> String {
+    let s = ident.to_string();
+    match s.strip_prefix("r#") {
+        Some(n) => n.to_string(),
+        None => s,
+    }
+}
+
+fn span_from(first: PmSpan, last: PmSpan) -> Span {
+    let (s, e) = (first.start(), last.end());
+    Span {
+        line: s.line as u32,
+        column: s.column as u32 + 1,
+        end_line: e.line as u32,
+        end_column: e.column as u32 + 1,
+    }
+}
+
+#[derive(Default)]
+struct Collector {
+    /// Occurrences with the byte offset of their identifier.
+    occurrences: Vec<(usize, Occurrence)>,
+    /// Byte offsets already classified (syn can visit a token twice, e.g. shorthand fields).
+    claimed: HashSet<usize>,
+    functions: Vec<Function>,
+    call_offsets: Vec<Vec<usize>>,
+    /// Names bound inside each function (parameters, `let`, patterns, closure parameters).
+    locals: Vec<HashSet<String>>,
+    fn_stack: Vec<usize>,
+    receivers: Vec<Option<String>>,
+    test: bool,
+    test_ranges: Vec<(usize, usize)>,
+    /// Variables captured by format strings (`println!("{check_cooldown}")`): uses of code
+    /// that sit inside a string region, kept apart from the text check in `finish`.
+    format_args: Vec<(usize, Occurrence)>,
+}
+
+impl Collector {
+    fn cur_fn(&self) -> Option<usize> {
+        self.fn_stack.last().copied()
+    }
+
+    fn push_occ(&mut self, t: &Tok, kind: OccKind, function: Option<usize>, test: bool) -> bool {
+        if !self.claimed.insert(t.offset) {
+            return false;
+        }
+        self.occurrences.push((
+            t.offset,
+            Occurrence {
+                name: t.name.clone(),
+                kind,
+                span: t.span,
+                function,
+                test,
+            },
+        ));
+        true
+    }
+
+    fn record(&mut self, ident: &Ident, kind: OccKind) -> bool {
+        match tok(ident, false) {
+            Some(t) => self.push_occ(&t, kind, self.cur_fn(), self.test),
+            None => false,
+        }
+    }
+
+    fn push_call(
+        &mut self,
+        func: Option<usize>,
+        t: &Tok,
+        qualifier: Option<String>,
+        value: bool,
+        method: bool,
+    ) {
+        if let Some(f) = func {
+            self.functions[f].calls.push(Call {
+                callee: t.name.clone(),
+                method,
+                span: t.span,
+                qualifier,
+                value,
+            });
+            self.call_offsets[f].push(t.offset);
+        }
+    }
+
+    /// The variables a format string captures inline (`"{name}"`, `"{name:>8}"`) are
+    /// references, at their exact place inside the literal.
+    fn open_function(
+        &mut self,
+        name: &Ident,
+        kind: FnKind,
+        receiver: Option<String>,
+        first: PmSpan,
+        last: PmSpan,
+    ) -> usize {
+        self.record(name, kind.occ());
+        let name_span = tok(name, false).map(|t| t.span).unwrap_or_else(|| {
+            let mut s = span_from(name.span(), name.span());
+            s.end_column = s.column + unraw(name).chars().count() as u32;
+            s
+        });
+        self.functions.push(Function {
+            name: unraw(name),
+            kind,
+            receiver,
+            span: span_from(first, last),
+            name_span,
+            calls: Vec::new(),
+            test: self.test,
+        });
+        self.call_offsets.push(Vec::new());
+        self.locals.push(HashSet::new());
+        self.functions.len() - 1
+    }
+
+    fn in_function(&mut self, idx: usize, body: impl FnOnce(&mut Self)) {
+        self.fn_stack.push(idx);
+        body(self);
+        self.fn_stack.pop();
+    }
+
+    /// Runs `body` as test code when `attrs` mark the item as test; remembers its byte range.
+    fn finish(mut self, mut text: Vec<TextRegion>, warnings: Vec<ParseWarning>) -> FileFacts {
+        let inside_text = |off: usize| {
+            let i = text.partition_point(|r| r.start <= off);
+            i > 0 && off < text[i - 1].end
+        };
+        self.occurrences.retain(|(off, _)| !inside_text(*off));
+        self.occurrences.append(&mut self.format_args);
+        for (f, offsets) in self.functions.iter_mut().zip(&self.call_offsets) {
+            let mut calls: Vec<(usize, Call)> = offsets
+                .iter()
+                .copied()
+                .zip(std::mem::take(&mut f.calls))
+                .filter(|(off, _)| !inside_text(*off))
+                .collect();
+            calls.sort_by_key(|c| (c.1.span, c.1.value));
+            f.calls = calls.into_iter().map(|(_, c)| c).collect();
+        }
+        // test ranges as a sorted union, then one lookup per region
+        self.test_ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in self.test_ranges {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        for r in &mut text {
+            let i = merged.partition_point(|m| m.0 <= r.start);
+            r.test = i > 0 && r.start < merged[i - 1].1;
+        }
+        // functions in source order (the fallback walk meets them out of order)
+        let mut order: Vec<usize> = (0..self.functions.len()).collect();
+        order.sort_by_key(|&i| self.functions[i].span);
+        let mut new_index = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let mut slots: Vec<Option<Function>> = self.functions.into_iter().map(Some).collect();
+        let functions: Vec<Function> = order.iter().filter_map(|&i| slots[i].take()).collect();
+        let mut occurrences: Vec<Occurrence> = self
+            .occurrences
+            .into_iter()
+            .map(|(_, mut o)| {
+                o.function = o.function.map(|f| new_index[f]);
+                o
+            })
+            .collect();
+        occurrences.sort_by_key(|o| o.span);
+        FileFacts {
+            occurrences,
+            functions,
+            text,
+            warnings,
+            ..FileFacts::default()
+        }
+    }
+}
