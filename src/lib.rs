@@ -315,18 +315,8 @@ fn attach_test_results(
         .iter()
         .map(|p| testresults::read(p))
         .collect::<std::result::Result<Vec<_>, String>>()?;
-    let matcher = engine::matcher::Matcher::new(policy);
-    let is_forbidden = |name: &str| {
-        let mut hits = Vec::new();
-        matcher.matches(name, &mut hits);
-        hits.iter().any(|hit| {
-            matches!(
-                policy.rules[hit.rule].kind,
-                policy::RuleKind::ForbidSymbol { .. }
-            )
-        })
-    };
-    audit.tests = Some(testresults::summarize(&runs, is_forbidden));
+    let routing = testresults::RoutingNames::from_policy(policy);
+    audit.tests = Some(testresults::summarize(&runs, &routing));
     Ok(())
 }
 

@@ -64,3 +64,56 @@ fn deep_nesting_is_refused_naming_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn long_test_names_are_matched_exactly() {
+    // the example tree's builtin policy compares names by words
+    let dir = tempfile::tempdir().unwrap();
+    let example = root().join("examples/go-impure");
+    // a 10 KB JUnit test-case name of 2,000 words, a forbidden symbol at its end
+    let body: String = (0..2000).map(|i| format!("Word{}", i % 10)).collect();
+    let junit = format!(
+        "<testsuites><testsuite>\n\
+         <testcase classname=\"p\" name=\"Test{body}CheckCooldown\"/>\n\
+         <testcase classname=\"p\" name=\"Test{body}CheckCooldownx\"/>\n\
+         </testsuite></testsuites>\n"
+    );
+    let junit = write(dir.path(), "long.xml", &junit);
+    // a Go subtest name of 1,500 words, a forbidden symbol in its middle
+    let words: Vec<String> = (0..1500).map(|i| format!("word{}", i % 7)).collect();
+    let hit = format!(
+        "TestReconcile/{}_check_resource_lock_{}",
+        words[..750].join("_"),
+        words[750..].join("_")
+    );
+    let miss = format!("TestReconcile/{}_check_resource", words.join("_"));
+    let events: String = [&hit, &miss]
+        .iter()
+        .flat_map(|t| {
+            ["run", "pass"].map(|a| {
+                serde_json::json!({"Action": a, "Package": "p", "Test": t}).to_string() + "\n"
+            })
+        })
+        .collect();
+    let go = write(dir.path(), "sub.json", &events);
+    let o = run_in(
+        &example,
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--test-results",
+            &junit,
+            "--test-results",
+            &go,
+        ],
+    );
+    assert_ne!(code(&o), 2, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["tests"]["passed"], 4);
+    assert_eq!(
+        v["tests"]["routing_related"],
+        serde_json::json!([format!("p/{hit}"), format!("p::Test{body}CheckCooldown")])
+    );
+}

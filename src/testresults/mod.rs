@@ -3,13 +3,13 @@
 //!
 //! Owns the two input formats — a `go test -json` event stream ([`gojson`]) and JUnit XML as
 //! written by cargo-nextest, gotestsum and go-junit-report ([`junit`], on quick-xml) — the
-//! detection between them by content, and the split of
-//! test names into identifier segments for "routing-related" tests. It knows nothing about
-//! policies: the caller passes the predicate that says whether a name is a forbidden symbol.
-//! It must not run tests or touch the audited tree.
+//! detection between them by content, and which test names are "routing-related" ([`names`]:
+//! they hold a forbidden symbol of the policy). It must not run tests or touch the audited
+//! tree.
 
 mod gojson;
 mod junit;
+mod names;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -17,6 +17,7 @@ use std::path::Path;
 use crate::audit::TestResults;
 
 pub use junit::MAX_DEPTH;
+pub use names::{PATTERN_RUN_WORDS, RoutingNames, routing_related};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -110,83 +111,14 @@ pub fn merge(runs: &[TestRun]) -> TestResults {
 }
 
 /// [`merge`] plus the routing-related tests among every test name of every run.
-pub fn summarize(runs: &[TestRun], is_forbidden: impl Fn(&str) -> bool) -> TestResults {
+pub fn summarize(runs: &[TestRun], routing: &RoutingNames) -> TestResults {
     let mut r = merge(runs);
     r.routing_related = routing_related(
         runs.iter()
             .flat_map(|run| run.cases.iter().map(|c| c.name.as_str())),
-        is_forbidden,
+        routing,
     );
     r
-}
-
-/// The names (sorted, unique) in which some identifier segment satisfies `is_forbidden`.
-///
-/// A name is cut into identifier-like segments at every character that cannot be part of an
-/// identifier (`/`, `.`, `:`, space); each segment into words at `_` and case changes. The
-/// predicate is called on every run of consecutive words as written, so
-/// `TestReconcile_CheckCooldown/cooldown_active` offers `CheckCooldown`, `Cooldown`,
-/// `cooldown_active`, … and `check_cooldown_blocks` offers `check_cooldown`.
-pub fn routing_related<'a>(
-    names: impl IntoIterator<Item = &'a str>,
-    is_forbidden: impl Fn(&str) -> bool,
-) -> Vec<String> {
-    let mut out = BTreeSet::new();
-    for name in names {
-        if candidates(name).into_iter().any(&is_forbidden) {
-            out.insert(name.to_string());
-        }
-    }
-    out.into_iter().collect()
-}
-
-/// Every run of consecutive words of every identifier segment of `name`.
-fn candidates(name: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    for seg in name.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-        let words = word_spans(seg);
-        for i in 0..words.len() {
-            for j in i..words.len() {
-                out.push(&seg[words[i].0..words[j].1]);
-            }
-        }
-    }
-    out
-}
-
-/// Byte spans of the words of an identifier: split at `_`, at a lower-case letter or digit
-/// followed by an upper-case one, and before the last capital of an acronym followed by a
-/// lower-case letter (`WFEStatus` → `WFE`, `Status`).
-fn word_spans(ident: &str) -> Vec<(usize, usize)> {
-    let chars: Vec<(usize, char)> = ident.char_indices().collect();
-    let mut spans = Vec::new();
-    let mut start: Option<usize> = None;
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        if c == '_' {
-            if let Some(s) = start.take() {
-                spans.push((s, i));
-            }
-            continue;
-        }
-        if let Some(s) = start
-            && c.is_uppercase()
-        {
-            let prev = chars[k - 1].1;
-            let next_lower = chars.get(k + 1).is_some_and(|n| n.1.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                spans.push((s, i));
-                start = Some(i);
-                continue;
-            }
-        }
-        if start.is_none() {
-            start = Some(i);
-        }
-    }
-    if let Some(s) = start {
-        spans.push((s, ident.len()));
-    }
-    spans
 }
 
 #[cfg(test)]
@@ -265,7 +197,8 @@ mod tests {
             .map(|f| read(&fixture(f)).unwrap())
             .collect();
         let forbidden = ["CheckCooldown", "MarkSkipped", "check_resource_lock"];
-        let r = summarize(&runs, |s| forbidden.contains(&s));
+        let routing = RoutingNames::new(forbidden, crate::policy::Naming::Exact, Vec::new());
+        let r = summarize(&runs, &routing);
         assert_eq!((r.passed, r.failed, r.skipped), (14, 3, 2));
         assert_eq!(
             r.failures,
@@ -284,39 +217,6 @@ mod tests {
             ]
         );
         assert_eq!(r.sources.len(), 3);
-    }
-
-    #[test]
-    fn names_split_into_identifier_words() {
-        let c = candidates("TestReconcile_CheckCooldown/cooldown_active");
-        for want in [
-            "TestReconcile_CheckCooldown",
-            "CheckCooldown",
-            "Cooldown",
-            "cooldown_active",
-            "Test",
-        ] {
-            assert!(c.contains(&want), "{want} in {c:?}");
-        }
-        assert!(!c.contains(&"CheckCooldown/cooldown"));
-        let spans = |s: &'static str| -> Vec<&'static str> {
-            word_spans(s).into_iter().map(|(a, b)| &s[a..b]).collect()
-        };
-        assert_eq!(
-            spans("TestWFEStatus_ok2Go"),
-            ["Test", "WFE", "Status", "ok2", "Go"]
-        );
-        assert_eq!(spans("__x__"), ["x"]);
-        let names = [
-            "pkg/TestMarkSkipped",
-            "pkg/TestMarkSkippedLater",
-            "pkg/TestMarkSkipped",
-            "tests::marks_skipped",
-        ];
-        assert_eq!(
-            routing_related(names, |s| s == "MarkSkipped"),
-            ["pkg/TestMarkSkipped", "pkg/TestMarkSkippedLater"]
-        );
     }
 
     #[test]
