@@ -339,14 +339,8 @@ fn read_test_results(policy: &Policy, files: &[PathBuf]) -> Result<Option<TestRe
         .map(|p| crate::testresults::read(p))
         .collect::<Result<Vec<_>, String>>()
         .map_err(Error::Input)?;
-    let matcher = crate::engine::matcher::Matcher::new(policy);
-    let is_forbidden = |name: &str| {
-        let mut hits = Vec::new();
-        matcher.matches(name, &mut hits);
-        hits.iter()
-            .any(|hit| matches!(policy.rules[hit.rule].kind, RuleKind::ForbidSymbol { .. }))
-    };
-    Ok(Some(crate::testresults::summarize(&runs, is_forbidden)))
+    let routing = crate::testresults::RoutingNames::from_policy(policy);
+    Ok(Some(crate::testresults::summarize(&runs, &routing)))
 }
 
 fn assemble(
