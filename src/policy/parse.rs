@@ -1081,8 +1081,8 @@ mod tests {
         let p = load_builtin("pure-executor").unwrap();
         assert_eq!(p.name, "pure-executor");
         assert_eq!(p.naming, Naming::Words);
-        assert_eq!(p.rules.len(), 5);
-        assert!(p.handoff.as_ref().is_some_and(|h| h.items.len() == 5));
+        assert_eq!(p.rules.len(), 11);
+        assert!(p.handoff.as_ref().is_some_and(|h| h.items.len() == 6));
         assert_eq!(p.evidence.len(), 1);
     }
 
@@ -1233,7 +1233,7 @@ files = ["legacy.go"]
         let p = parse_policy(src, "p.toml", None).unwrap();
         assert_eq!(p.name, "ours");
         assert_eq!(p.naming, Naming::Words, "inherited from the pack");
-        assert_eq!(p.rules.len(), 6);
+        assert_eq!(p.rules.len(), 12);
         let r = p.rule("no-routing-functions").unwrap();
         assert_eq!(r.severity, Severity::Warning);
         assert_eq!(r.listed_symbols(), ["CheckCooldown"]);
