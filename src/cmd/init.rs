@@ -128,7 +128,7 @@ mod tests {
         for dirs in [vec![], vec!["internal/controller/we/**".to_string()]] {
             let text = render(&dirs);
             let p = crate::policy::parse_policy(&text, "routeaudit.toml", None).unwrap();
-            assert_eq!(p.rules.len(), 5, "the pack's rules are inherited");
+            assert_eq!(p.rules.len(), 11, "the pack's rules are inherited");
             if !dirs.is_empty() {
                 assert!(p.scope.contains("internal/controller/we/x.go"));
                 assert!(!p.scope.contains("cmd/main.go"));

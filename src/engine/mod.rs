@@ -181,7 +181,7 @@ impl<'p> Engine<'p> {
         }
 
         if let Some(e) = &self.entries {
-            res.may_hold_entry = e.may_hold(src, self.policy.naming);
+            res.may_hold_entry = e.may_hold(src);
         }
         let depth = if full {
             Depth::Full
@@ -560,15 +560,19 @@ impl<'p> Engine<'p> {
 }
 
 /// Literal tests for the entry functions (`from`) of the call-path rules: listed names in
-/// any spelling the naming accepts, and the literals a regex entry needs.
+/// any spelling the naming accepts, and the literals a regex entry needs, each hit confirmed
+/// on the whole identifier around it.
 struct EntryFilter {
+    naming: crate::policy::Naming,
+    /// Naming keys of the listed entry names, and one regex that finds them.
+    keys: std::collections::HashSet<String>,
     names: Option<regex::bytes::Regex>,
-    regexes: Vec<Option<prefilter::Needles>>,
+    regexes: Vec<(regex::Regex, Option<prefilter::Needles>)>,
 }
 
 impl EntryFilter {
     fn new(policy: &Policy) -> Option<EntryFilter> {
-        let mut keys = Vec::new();
+        let mut keys = std::collections::HashSet::new();
         let mut regexes = Vec::new();
         let mut any = false;
         for r in &policy.rules {
@@ -576,9 +580,11 @@ impl EntryFilter {
                 any = true;
                 for p in from {
                     match p {
-                        crate::policy::NamePat::Name(n) => keys.push(policy.naming.key(n)),
+                        crate::policy::NamePat::Name(n) => {
+                            keys.insert(policy.naming.key(n));
+                        }
                         crate::policy::NamePat::Regex(re) => {
-                            regexes.push(prefilter::for_regex(re.as_str()))
+                            regexes.push((re.clone(), prefilter::for_regex(re.as_str())))
                         }
                     }
                 }
@@ -587,30 +593,48 @@ impl EntryFilter {
         if !any {
             return None;
         }
-        keys.sort();
-        keys.dedup();
+        let mut sorted: Vec<&str> = keys.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
         Some(EntryFilter {
-            names: prefilter::for_names(keys.iter().map(String::as_str), policy.naming),
+            naming: policy.naming,
+            names: prefilter::for_names(sorted.into_iter(), policy.naming),
+            keys,
             regexes,
         })
     }
 
     /// A regex entry without literals: any file may hold one.
     fn needs_everything(&self) -> bool {
-        self.regexes.iter().any(Option::is_none)
+        self.regexes.iter().any(|(_, n)| n.is_none())
     }
 
-    fn may_hold(&self, src: &str, naming: crate::policy::Naming) -> bool {
+    /// Whether some identifier of `src` may name an entry function.
+    fn may_hold(&self, src: &str) -> bool {
+        let word = |s: usize, e: usize| -> Option<&str> {
+            if !src.is_char_boundary(s) || !src.is_char_boundary(e) {
+                return None;
+            }
+            let (s, e) = lang::word_around(src, s, e);
+            Some(&src[s..e])
+        };
         prefilter::Lowered::with(src, |lower| {
-            let hay = match naming {
+            let hay = match self.naming {
                 crate::policy::Naming::Words => lower,
                 crate::policy::Naming::Exact => src.as_bytes(),
             };
-            self.names.as_ref().is_some_and(|n| n.is_match(hay))
-                || self
-                    .regexes
-                    .iter()
-                    .any(|r| r.as_ref().is_none_or(|r| r.is_match(lower)))
+            let named = self.names.as_ref().is_some_and(|n| {
+                n.find_iter(hay).any(|m| {
+                    word(m.start(), m.end())
+                        .is_some_and(|w| self.keys.contains(&self.naming.key(w)))
+                })
+            });
+            named
+                || self.regexes.iter().any(|(re, needles)| match needles {
+                    None => true,
+                    Some(n) => {
+                        n.any_match(lower, |s, e| word(s, e).is_some_and(|w| re.is_match(w)))
+                    }
+                })
         })
     }
 }

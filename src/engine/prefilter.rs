@@ -103,6 +103,31 @@ impl Needles {
     }
 }
 
+impl Needles {
+    /// Whether `accept(start, end)` holds for some occurrence of a needle in `hay`. When a
+    /// needle letter may also match a non-ASCII fold that occurs in `hay`, the positions are
+    /// unknown: any match is accepted.
+    pub fn any_match(&self, hay: &[u8], mut accept: impl FnMut(usize, usize) -> bool) -> bool {
+        if self.fold_extras
+            && FOLD_EXTRAS.iter().any(|c| {
+                let mut buf = [0u8; 4];
+                memchr::memmem::find(hay, c.encode_utf8(&mut buf).as_bytes()).is_some()
+            })
+        {
+            return self.is_match(hay);
+        }
+        match &self.search {
+            Search::Few(fs) => fs.iter().any(|f| {
+                let n = f.needle().len();
+                f.find_iter(hay).any(|at| accept(at, at + n))
+            }),
+            Search::Many(ac) => ac
+                .find_overlapping_iter(hay)
+                .any(|m| accept(m.start(), m.end())),
+        }
+    }
+}
+
 /// Whether some class in `hir` holds one of the [`FOLD_EXTRAS`].
 fn has_fold_extras(hir: &Hir) -> bool {
     match hir.kind() {

@@ -4,13 +4,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The binary. Fixture trees under `tests/` are audited as trees of their own: git does not
-/// search above `tests/`, so paths are relative to the directory the test runs in, as they
-/// are for any tree outside a repository. (Temporary git repositories are not affected.)
+/// The binary. Fixture trees under `tests/` and the example trees under `examples/` are
+/// audited as trees of their own: git does not search above those folders, so paths are
+/// relative to the directory the test runs in, as they are for any tree outside a
+/// repository. (Temporary git repositories are not affected.)
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_routeaudit"));
     c.env_remove("NO_COLOR");
-    c.env("GIT_CEILING_DIRECTORIES", root().join("tests"));
+    let ceilings = std::env::join_paths([root().join("tests"), root().join("examples")])
+        .expect("paths without separators");
+    c.env("GIT_CEILING_DIRECTORIES", ceilings);
     c
 }
 

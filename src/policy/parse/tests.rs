@@ -15,8 +15,8 @@ fn builtin_pack_is_valid() {
     let p = load_builtin("pure-executor").unwrap();
     assert_eq!(p.name, "pure-executor");
     assert_eq!(p.naming, Naming::Words);
-    assert_eq!(p.rules.len(), 5);
-    assert!(p.handoff.as_ref().is_some_and(|h| h.items.len() == 5));
+    assert_eq!(p.rules.len(), 11);
+    assert!(p.handoff.as_ref().is_some_and(|h| h.items.len() == 6));
     assert_eq!(p.evidence.len(), 1);
 }
 
@@ -166,7 +166,7 @@ files = ["legacy.go"]
     let p = parse_policy(src, "p.toml", None).unwrap();
     assert_eq!(p.name, "ours");
     assert_eq!(p.naming, Naming::Words, "inherited from the pack");
-    assert_eq!(p.rules.len(), 6);
+    assert_eq!(p.rules.len(), 12);
     let r = p.rule("no-routing-functions").unwrap();
     assert_eq!(r.severity, Severity::Warning);
     assert_eq!(r.listed_symbols(), ["CheckCooldown"]);
@@ -424,7 +424,7 @@ fn a_policy_without_rules_is_an_error() {
     }
     // rules that all come from `extends` are rules
     let p = parse_policy("extends = [\"builtin:pure-executor\"]\n", "p.toml", None).unwrap();
-    assert_eq!(p.rules.len(), 5);
+    assert_eq!(p.rules.len(), 11);
 }
 
 #[test]

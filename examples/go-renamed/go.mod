@@ -1,0 +1,3 @@
+module example.com/kubernaut-we
+
+go 1.22

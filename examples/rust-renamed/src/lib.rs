@@ -1,0 +1,4 @@
+//! WorkflowExecution controller (kube-rs): the executor half of the remediation pipeline.
+pub mod controller;
+pub mod crd;
+pub mod gates;
