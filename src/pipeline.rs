@@ -143,11 +143,9 @@ pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptio
                 file: rel,
                 reason: reason.into(),
             }),
-            Event::Error { rel, message } => o.errors.push(FileError {
-                file: rel,
-                line: None,
-                message,
-            }),
+            Event::Error { rel, message } => {
+                o.errors.push(FileError::unreadable(rel, None, message))
+            }
             Event::Warning { rel, message } => o.warnings.push(Warning {
                 file: Some(rel),
                 line: None,
@@ -169,6 +167,20 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     } else {
         req.paths.clone()
     };
+    // a path argument that does not exist stops the run before anything else is reported
+    let missing: Vec<String> = paths
+        .iter()
+        .filter_map(|p| {
+            let e = std::fs::symlink_metadata(p).err()?;
+            Some(format!(
+                "cannot read the path argument `{}`: {e}",
+                p.display()
+            ))
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Usage(missing.join("\nerror: ")));
+    }
     let root = root_of(&paths);
     let policy = load_policy(req.policy.as_deref(), &paths, &root)?;
     // inputs beside the tree are read before the walk: a bad one stops the run early
@@ -190,27 +202,13 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     };
     let tests = read_test_results(&policy, &req.test_results)?;
 
-    // a path argument that does not exist is one error, and is not walked
-    let mut errors = Vec::new();
-    let mut existing = Vec::new();
-    for p in &paths {
-        match std::fs::symlink_metadata(p) {
-            Ok(_) => existing.push(p.clone()),
-            Err(e) => errors.push(FileError {
-                file: p.to_string_lossy().replace('\\', "/"),
-                line: None,
-                message: format!("cannot read the path argument: {e}"),
-            }),
-        }
-    }
     let engine = Engine::new(&policy, req.needs);
-    let collected = collect(&engine, &root, &existing, &req.walk);
-    if collected.files == 0 && collected.errors.is_empty() && errors.is_empty() {
+    let collected = collect(&engine, &root, &paths, &req.walk);
+    if collected.files == 0 && collected.errors.is_empty() {
         return Err(nothing_in_scope(&policy, &root, &paths, &collected));
     }
     let graph_wanted = engine.wants_graph();
     let (mut audit, directives) = assemble(&policy, &root, collected, req.fail_on, graph_wanted);
-    audit.errors.extend(errors);
     // the audited paths as the repository sees them: the same however they were typed
     audit.context.root = paths
         .iter()
@@ -227,7 +225,8 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     }
 
     // why each finding does not count, decided once: suppression, baseline, diff, test code
-    let (suppressed, unused) = crate::suppress::apply(&audit.findings, &directives);
+    let known: Vec<&str> = policy.rules.iter().map(|r| r.id.as_str()).collect();
+    let (suppressed, unused) = crate::suppress::apply(&audit.findings, &directives, &known);
     audit.warnings.extend(unused);
     let baselined = match &baseline {
         Some(b) => {
@@ -330,11 +329,11 @@ fn assemble(
         if !r.directives.is_empty() {
             directives.insert(rel.clone(), r.directives);
         }
-        file_errors.extend(r.directive_errors.into_iter().map(|e| FileError {
-            file: rel.clone(),
-            line: Some(e.line),
-            message: e.message,
-        }));
+        file_errors.extend(
+            r.directive_errors
+                .into_iter()
+                .map(|e| FileError::invalid_suppression(rel.clone(), e.line, e.message)),
+        );
         findings.extend(r.findings);
         mentions.extend(r.mentions);
         evidence.extend(r.evidence);
