@@ -23,8 +23,9 @@ pub struct Audit {
     pub required: Vec<Required>,
     pub evidence: Vec<EvidenceHit>,
     pub skipped: Vec<Skipped>,
-    /// Problems that do not change the verdict (syntax errors read from a partial tree,
-    /// reach entries that match no function, unused suppressions).
+    /// Problems that are not findings (syntax errors read from a partial tree, reach entries
+    /// that match no function, unused suppressions). Only those about suppressions
+    /// ([`WarningCode::gates`]) can change the verdict, at `--fail-on warning`.
     pub warnings: Vec<Warning>,
     /// Problems that stop the verdict (unreadable files, invalid suppressions): exit code 2.
     pub errors: Vec<FileError>,
@@ -109,6 +110,10 @@ pub struct Summary {
     /// With `--new-from-rev`: findings on lines not changed since that revision.
     #[serde(skip_serializing_if = "is_zero")]
     pub outside_diff: usize,
+    /// Warnings about `routeaudit:allow` directives (`unused-suppression`, `unknown-rule`):
+    /// they count at severity warning ([`WarningCode::gates`]).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppression_warnings: usize,
     pub files_skipped: usize,
     pub files_parsed: usize,
 }
@@ -461,6 +466,19 @@ impl WarningCode {
                 "a routeaudit:allow directive names a rule the policy does not have"
             }
         }
+    }
+
+    /// Whether the warning counts at severity warning, like a finding: `--fail-on warning`
+    /// (or `info`) fails on it and the summary counts it (`suppression_warnings`). These are
+    /// the warnings about `routeaudit:allow` directives, which the tree's authors wrote and
+    /// can fix. The others describe the tree or the run (a syntax error, the walk) or depend
+    /// on how much of the tree was audited (a reach entry, a baseline entry that matches
+    /// nothing when only a subdirectory is checked), so they never change the verdict.
+    pub fn gates(self) -> bool {
+        matches!(
+            self,
+            WarningCode::UnusedSuppression | WarningCode::UnknownRule
+        )
     }
 }
 

@@ -463,6 +463,7 @@ fn settle(audit: &mut Audit, policy: &Policy) {
     s.baselined = 0;
     s.outside_diff = 0;
     s.mentions = audit.mentions.len();
+    s.suppression_warnings = audit.warnings.iter().filter(|w| w.code.gates()).count();
     for f in &audit.findings {
         match f.status {
             Status::Suppressed { .. } => s.suppressed += 1,
@@ -496,7 +497,10 @@ fn settle(audit: &mut Audit, policy: &Policy) {
         })
         .collect();
     let fail_on = audit.context.fail_on;
-    let failing = audit.findings.iter().any(|f| f.fails(fail_on));
+    // warnings about suppressions count at severity warning
+    let failing = audit.findings.iter().any(|f| f.fails(fail_on))
+        || (audit.summary.suppression_warnings > 0
+            && fail_on.is_some_and(|min| Severity::Warning >= min));
     audit.verdict = if !audit.errors.is_empty() {
         Verdict::Error
     } else if failing {

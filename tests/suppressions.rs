@@ -314,7 +314,7 @@ fn an_unknown_rule_warns_and_suggests_the_closest_id() {
         w[1]["message"],
         "unknown rule `other-policy-rule` in routeaudit:allow: the policy has no rule with this id"
     );
-    // a warning, not an error: with the findings suppressed correctly, the run passes
+    // a warning, not an error: with the findings suppressed correctly, the run passes...
     std::fs::write(
         dir.path().join("a.go"),
         "package a\nfunc f() {\n\t// routeaudit:allow no-routing, no-routin -- typo beside the right id\n\tCheckCooldown()\n}\n",
@@ -323,6 +323,13 @@ fn an_unknown_rule_warns_and_suggests_the_closest_id() {
     let (code, v) = check_json(dir.path(), &[]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(warning_codes(&v), ["unknown-rule"]);
+    // ...and it counts at --fail-on warning
+    let (code, out, _) = human(dir.path(), &["--fail-on", "warning"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("did you mean `no-routing`? [unknown-rule]"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -353,4 +360,196 @@ fn a_missing_path_argument_is_the_only_error() {
     assert_eq!(stdout(&o), "");
     assert!(stderr(&o).contains("`missing/dir`"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("reconcilePending"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_unused_suppression_fails_at_fail_on_warning_and_is_counted() {
+    let dir = tree(&[(
+        "a.go",
+        b"package a\n// routeaudit:allow no-routing -- nothing here any more\nfunc f() {}\n",
+    )]);
+    let (code, v) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0, "--fail-on error: a warning does not fail");
+    assert_eq!(v["verdict"], "pass");
+    assert_eq!(v["summary"]["suppression_warnings"], 1);
+    assert_eq!(warning_codes(&v), ["unused-suppression"]);
+
+    let (code, v) = check_json(dir.path(), &["--fail-on", "warning"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["verdict"], "fail");
+    let (code, out, _) = human(dir.path(), &["--fail-on", "warning"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("warning: a.go:2: `routeaudit:allow no-routing` suppresses nothing: remove it [unused-suppression]"),
+        "{out}"
+    );
+    let summary = out.lines().last().unwrap();
+    assert!(
+        summary.starts_with("routeaudit FAIL: ") && summary.contains("1 suppression warning"),
+        "{summary}"
+    );
+    assert_eq!(code_of(dir.path(), &["--fail-on", "info"]), 1);
+    assert_eq!(code_of(dir.path(), &["--fail-on", "never"]), 0);
+
+    // a stale baseline entry describes the baseline, not the tree: it never fails the run
+    std::fs::write(
+        dir.path().join("a.go"),
+        "package a\nfunc f() { CheckCooldown() }\n",
+    )
+    .unwrap();
+    run_in(dir.path(), &["baseline", ".", "--output", "b.json"]);
+    std::fs::write(dir.path().join("a.go"), "package a\nfunc f() {}\n").unwrap();
+    let (code, v) = check_json(
+        dir.path(),
+        &["--baseline", "b.json", "--fail-on", "warning"],
+    );
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(warning_codes(&v), ["stale-baseline-entry"]);
+    assert!(v["summary"].get("suppression_warnings").is_none());
+}
+
+fn code_of(dir: &Path, extra: &[&str]) -> i32 {
+    human(dir, extra).0
+}
+
+/// The numbers of the human summary line, by what they count.
+fn human_counts(summary: &str) -> std::collections::BTreeMap<String, u64> {
+    let mut m = std::collections::BTreeMap::new();
+    // `routeaudit VERDICT: policy — PARTS (FILES; policy SOURCE)`
+    let body = summary.split_once(" — ").expect("summary line").1;
+    let (parts, files) = body.rsplit_once(" (").expect("file counts");
+    let files = files.split_once("; policy").expect("policy source").0;
+    for part in parts.split(", ").chain(files.split(", ")) {
+        let (n, what) = part.split_once(' ').expect("a count and a word");
+        let n: u64 = n
+            .parse()
+            .unwrap_or_else(|_| panic!("`{part}` in {summary}"));
+        let key = match what {
+            "error" | "errors" => "errors",
+            "warning" | "warnings" => "warnings",
+            "info" | "infos" => "infos",
+            "in test code" => "test_findings",
+            "suppressed" => "suppressed",
+            "baselined" => "baselined",
+            "outside the diff" => "outside_diff",
+            "mention in comments/strings" | "mentions in comments/strings" => "mentions",
+            "suppression warning" | "suppression warnings" => "suppression_warnings",
+            "file scanned" | "files scanned" => "files_scanned",
+            "skipped" => "files_skipped",
+            "unreadable" => "unreadable",
+            "invalid suppression" | "invalid suppressions" => "invalid-suppression",
+            other => panic!("unknown part `{other}` in {summary}"),
+        };
+        assert!(
+            m.insert(key.to_string(), n).is_none(),
+            "{key} twice: {summary}"
+        );
+    }
+    m
+}
+
+/// The same numbers from the JSON output (zeros left out, as the human line leaves them out
+/// except errors, warnings, mentions and files scanned).
+fn json_counts(v: &serde_json::Value) -> std::collections::BTreeMap<String, u64> {
+    let mut m = std::collections::BTreeMap::new();
+    let s = &v["summary"];
+    for key in [
+        "errors",
+        "warnings",
+        "infos",
+        "test_findings",
+        "suppressed",
+        "baselined",
+        "outside_diff",
+        "mentions",
+        "suppression_warnings",
+        "files_scanned",
+        "files_skipped",
+    ] {
+        let n = s.get(key).and_then(|n| n.as_u64()).unwrap_or(0);
+        let always = matches!(key, "errors" | "warnings" | "mentions" | "files_scanned");
+        if n > 0 || always {
+            m.insert(key.to_string(), n);
+        }
+    }
+    for e in v["errors"].as_array().unwrap() {
+        *m.entry(e["kind"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+    }
+    // and the summary agrees with the lists it summarises
+    let findings = v["findings"].as_array().unwrap();
+    let by_status = |st: &str| findings.iter().filter(|f| f["status"] == st).count() as u64;
+    assert_eq!(by_status("suppressed"), s["suppressed"].as_u64().unwrap());
+    assert_eq!(by_status("baselined"), s["baselined"].as_u64().unwrap());
+    let counted = |sev: &str| {
+        findings
+            .iter()
+            .filter(|f| f["status"] == "counted" && f["severity"] == sev)
+            .count() as u64
+    };
+    assert_eq!(counted("error"), s["errors"].as_u64().unwrap());
+    assert_eq!(counted("warning"), s["warnings"].as_u64().unwrap());
+    let gating = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "unused-suppression" || w["code"] == "unknown-rule")
+        .count() as u64;
+    assert_eq!(
+        gating,
+        s.get("suppression_warnings")
+            .and_then(|n| n.as_u64())
+            .unwrap_or(0)
+    );
+    m
+}
+
+/// A tree's files: (path, content).
+type Files<'a> = Vec<(&'a str, &'a [u8])>;
+
+#[test]
+fn json_and_human_summaries_count_the_same_things() {
+    let warn_policy = format!(
+        "{POLICY}\n[[rule]]\nid = \"soft\"\nkind = \"forbid-symbol\"\nseverity = \"warning\"\nsymbols = [\"Soft\"]\n\n[[rule]]\nid = \"note\"\nkind = \"forbid-symbol\"\nseverity = \"info\"\nsymbols = [\"Note\"]\n"
+    );
+    let trees: Vec<(Files, Vec<&str>)> = vec![
+        // clean
+        (vec![("a.go", b"package a\nfunc f() {}\n")], vec![]),
+        // findings of every severity, a mention, a suppression, an unused and an unknown one
+        (
+            vec![(
+                "a.go",
+                b"package a\n// CheckCooldown is mentioned\nfunc f() {\n\tCheckCooldown()\n\tSoft()\n\tNote()\n\tMarkSkipped() // routeaudit:allow no-routing -- kept\n\t// routeaudit:allow no-routing -- unused\n\t// routeaudit:allow no-routng -- typo\n}\n",
+            )],
+            vec![],
+        ),
+        // test code, a skipped binary, an invalid suppression and an unreadable file
+        (
+            vec![
+                ("a.go", b"package a\nfunc f() { CheckCooldown() }\n"),
+                ("a_test.go", b"package a\nfunc g() { CheckCooldown() }\n"),
+                ("blob.go", b"package a\n\x00\x01"),
+                ("bad.go", b"package a\n// caf\xe9\n"),
+                ("c.go", b"package a\n// routeaudit:allow no-routing\nfunc h() {}\n"),
+            ],
+            vec![],
+        ),
+        // a YAML file and fail-on warning
+        (
+            vec![(
+                "crd.yaml",
+                b"a: |\n  # routeaudit:allow crd-skip -- data\nskipReason: 1\n",
+            )],
+            vec!["--fail-on", "warning"],
+        ),
+    ];
+    for (files, extra) in trees {
+        let dir = tree(&files);
+        std::fs::write(dir.path().join("routeaudit.toml"), &warn_policy).unwrap();
+        let (jcode, v) = check_json(dir.path(), &extra);
+        let (hcode, out, _) = human(dir.path(), &extra);
+        assert_eq!(jcode, hcode, "{out}");
+        let summary = out.lines().last().unwrap();
+        assert_eq!(human_counts(summary), json_counts(&v), "{summary}\n{v:#}");
+    }
 }

@@ -193,7 +193,7 @@ fn finding(
 
 fn summary(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> {
     let s = &audit.summary;
-    let counted = s.errors + s.warnings + s.infos;
+    let counted = s.errors + s.warnings + s.infos + s.suppression_warnings;
     let unreadable = audit
         .errors
         .iter()
@@ -211,6 +211,9 @@ fn summary(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> 
     let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
     if s.infos > 0 {
         parts.push(plural(s.infos, "info"));
+    }
+    if s.suppression_warnings > 0 {
+        parts.push(plural(s.suppression_warnings, "suppression warning"));
     }
     parts.extend(s.not_counted());
     parts.push(format!(
