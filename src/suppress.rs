@@ -79,7 +79,7 @@ pub fn scan(
         };
         let first = idx.line_of(region.start);
         let last = idx.line_of(region.end.saturating_sub(1).max(region.start));
-        let before = &src[idx.line_start(first)..region.start];
+        let before = src.get(idx.line_start(first)..region.start).unwrap_or("");
         let last_end = idx.line_start(last) + idx.line_text(src, last).len();
         let after = src.get(region.end.min(last_end)..last_end).unwrap_or("");
         let line = first as u32 + 1;
