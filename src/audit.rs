@@ -23,10 +23,11 @@ pub struct Audit {
     pub required: Vec<Required>,
     pub evidence: Vec<EvidenceHit>,
     pub skipped: Vec<Skipped>,
-    /// Problems that do not change the verdict (syntax errors read from a partial tree,
-    /// reach entries that match no function, unused suppressions).
+    /// Problems that are not findings (syntax errors read from a partial tree, reach entries
+    /// that match no function, unused suppressions). Only those about suppressions
+    /// ([`WarningCode::gates`]) can change the verdict, at `--fail-on warning`.
     pub warnings: Vec<Warning>,
-    /// Problems that make the verdict untrustworthy (unreadable files): exit code 2.
+    /// Problems that stop the verdict (unreadable files, invalid suppressions): exit code 2.
     pub errors: Vec<FileError>,
     pub rules: Vec<RuleInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,6 +110,10 @@ pub struct Summary {
     /// With `--new-from-rev`: findings on lines not changed since that revision.
     #[serde(skip_serializing_if = "is_zero")]
     pub outside_diff: usize,
+    /// Warnings about `routeaudit:allow` directives (`unused-suppression`, `unknown-rule`):
+    /// they count at severity warning ([`WarningCode::gates`]).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppression_warnings: usize,
     pub files_skipped: usize,
     pub files_parsed: usize,
 }
@@ -423,15 +428,18 @@ pub enum WarningCode {
     UnusedSuppression,
     /// A baseline entry that matches no finding any more: the baseline can shrink.
     StaleBaselineEntry,
+    /// A `routeaudit:allow` directive names a rule the policy does not have.
+    UnknownRule,
 }
 
 impl WarningCode {
-    pub const ALL: [WarningCode; 5] = [
+    pub const ALL: [WarningCode; 6] = [
         WarningCode::SyntaxError,
         WarningCode::Walk,
         WarningCode::UnmatchedEntry,
         WarningCode::UnusedSuppression,
         WarningCode::StaleBaselineEntry,
+        WarningCode::UnknownRule,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -441,6 +449,7 @@ impl WarningCode {
             WarningCode::UnmatchedEntry => "unmatched-entry",
             WarningCode::UnusedSuppression => "unused-suppression",
             WarningCode::StaleBaselineEntry => "stale-baseline-entry",
+            WarningCode::UnknownRule => "unknown-rule",
         }
     }
 
@@ -453,7 +462,23 @@ impl WarningCode {
             WarningCode::UnmatchedEntry => "a forbid-reach entry matches no function in scope",
             WarningCode::UnusedSuppression => "a routeaudit:allow directive suppresses nothing",
             WarningCode::StaleBaselineEntry => "a baseline entry matches no finding any more",
+            WarningCode::UnknownRule => {
+                "a routeaudit:allow directive names a rule the policy does not have"
+            }
         }
+    }
+
+    /// Whether the warning counts at severity warning, like a finding: `--fail-on warning`
+    /// (or `info`) fails on it and the summary counts it (`suppression_warnings`). These are
+    /// the warnings about `routeaudit:allow` directives, which the tree's authors wrote and
+    /// can fix. The others describe the tree or the run (a syntax error, the walk) or depend
+    /// on how much of the tree was audited (a reach entry, a baseline entry that matches
+    /// nothing when only a subdirectory is checked), so they never change the verdict.
+    pub fn gates(self) -> bool {
+        matches!(
+            self,
+            WarningCode::UnusedSuppression | WarningCode::UnknownRule
+        )
     }
 }
 
@@ -468,7 +493,96 @@ pub struct FileError {
     pub file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    pub kind: FileErrorKind,
     pub message: String,
+}
+
+impl FileError {
+    /// A file in scope that could not be read (`line`: where, for invalid UTF-8).
+    pub fn unreadable(file: impl Into<String>, line: Option<u32>, message: String) -> Self {
+        FileError {
+            file: file.into(),
+            line,
+            kind: FileErrorKind::Unreadable,
+            message,
+        }
+    }
+
+    /// A `routeaudit:allow` directive that cannot be honoured (no reason, no rule).
+    pub fn invalid_suppression(file: impl Into<String>, line: u32, message: String) -> Self {
+        FileError {
+            file: file.into(),
+            line: Some(line),
+            kind: FileErrorKind::InvalidSuppression,
+            message,
+        }
+    }
+}
+
+/// What kind of problem a [`FileError`] is; every renderer words them apart. Part of the
+/// JSON contract (`errors[].kind`), so never renamed.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileErrorKind {
+    /// The file could not be read: the verdict cannot be trusted.
+    Unreadable,
+    /// A `routeaudit:allow` directive without a reason or a rule.
+    InvalidSuppression,
+}
+
+impl FileErrorKind {
+    pub const ALL: [FileErrorKind; 2] =
+        [FileErrorKind::Unreadable, FileErrorKind::InvalidSuppression];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileErrorKind::Unreadable => "unreadable",
+            FileErrorKind::InvalidSuppression => "invalid-suppression",
+        }
+    }
+
+    /// A title for one error of this kind: `file could not be read`, `invalid suppression`.
+    pub fn title(self) -> &'static str {
+        match self {
+            FileErrorKind::Unreadable => "file could not be read",
+            FileErrorKind::InvalidSuppression => "invalid suppression",
+        }
+    }
+
+    /// `n` errors of this kind, for a summary line: `1 unreadable`, `2 invalid suppressions`.
+    pub fn count(self, n: usize) -> String {
+        match (self, n) {
+            (FileErrorKind::Unreadable, n) => format!("{n} unreadable"),
+            (FileErrorKind::InvalidSuppression, 1) => "1 invalid suppression".into(),
+            (FileErrorKind::InvalidSuppression, n) => format!("{n} invalid suppressions"),
+        }
+    }
+
+    /// Why `n` errors of this kind stop the verdict, as a clause: `1 file in scope could not
+    /// be read`, `2 routeaudit:allow directives are invalid`.
+    pub fn consequence(self, n: usize) -> String {
+        match (self, n) {
+            (FileErrorKind::Unreadable, 1) => "1 file in scope could not be read".into(),
+            (FileErrorKind::Unreadable, n) => format!("{n} files in scope could not be read"),
+            (FileErrorKind::InvalidSuppression, 1) => {
+                "1 routeaudit:allow directive is invalid (it needs a rule and a reason)".into()
+            }
+            (FileErrorKind::InvalidSuppression, n) => format!(
+                "{n} routeaudit:allow directives are invalid (each needs a rule and a reason)"
+            ),
+        }
+    }
+}
+
+impl Audit {
+    /// The number of errors of each kind that occurs, in [`FileErrorKind::ALL`] order.
+    pub fn error_kinds(&self) -> Vec<(FileErrorKind, usize)> {
+        FileErrorKind::ALL
+            .iter()
+            .map(|&k| (k, self.errors.iter().filter(|e| e.kind == k).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

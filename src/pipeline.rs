@@ -139,11 +139,9 @@ pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptio
                 file: rel,
                 reason: reason.into(),
             }),
-            Event::Error { rel, message } => o.errors.push(FileError {
-                file: rel,
-                line: None,
-                message,
-            }),
+            Event::Error { rel, message } => {
+                o.errors.push(FileError::unreadable(rel, None, message))
+            }
             Event::Warning { rel, message } => o.warnings.push(Warning {
                 file: Some(rel),
                 line: None,
@@ -165,6 +163,20 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     } else {
         req.paths.clone()
     };
+    // a path argument that does not exist stops the run before anything else is reported
+    let missing: Vec<String> = paths
+        .iter()
+        .filter_map(|p| {
+            let e = std::fs::symlink_metadata(p).err()?;
+            Some(format!(
+                "cannot read the path argument `{}`: {e}",
+                p.display()
+            ))
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Usage(missing.join("\nerror: ")));
+    }
     let root = root_of(&paths);
     let policy = load_policy(req.policy.as_deref(), &paths, &root)?;
     // inputs beside the tree are read before the walk: a bad one stops the run early
@@ -186,28 +198,14 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     };
     let tests = read_test_results(&policy, &req.test_results)?;
 
-    // a path argument that does not exist is one error, and is not walked
-    let mut errors = Vec::new();
-    let mut existing = Vec::new();
-    for p in &paths {
-        match std::fs::symlink_metadata(p) {
-            Ok(_) => existing.push(p.clone()),
-            Err(e) => errors.push(FileError {
-                file: p.to_string_lossy().replace('\\', "/"),
-                line: None,
-                message: format!("cannot read the path argument: {e}"),
-            }),
-        }
-    }
     let engine = Engine::new(&policy, req.needs);
-    let mut collected = collect(&engine, &root, &existing, &req.walk);
+    let mut collected = collect(&engine, &root, &paths, &req.walk);
     complete_graph(&engine, &root, &mut collected);
-    if collected.files == 0 && collected.errors.is_empty() && errors.is_empty() {
+    if collected.files == 0 && collected.errors.is_empty() {
         return Err(nothing_in_scope(&policy, &root, &paths, &collected));
     }
     let graph_wanted = engine.wants_graph();
     let (mut audit, directives) = assemble(&policy, &root, collected, req.fail_on, graph_wanted);
-    audit.errors.extend(errors);
     // the audited paths as the repository sees them: the same however they were typed
     audit.context.root = paths
         .iter()
@@ -224,7 +222,8 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     }
 
     // why each finding does not count, decided once: suppression, baseline, diff, test code
-    let (suppressed, unused) = crate::suppress::apply(&audit.findings, &directives);
+    let known: Vec<&str> = policy.rules.iter().map(|r| r.id.as_str()).collect();
+    let (suppressed, unused) = crate::suppress::apply(&audit.findings, &directives, &known);
     audit.warnings.extend(unused);
     let baselined = match &baseline {
         Some(b) => {
@@ -290,11 +289,11 @@ fn complete_graph(engine: &Engine, root: &Path, c: &mut Collected) {
                 let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
                 *res = engine.check_file_full(rel, lang, text, &u);
             }
-            Err(e) => c.errors.push(FileError {
-                file: rel.clone(),
-                line: None,
-                message: format!("cannot read again for the call graph: {e}"),
-            }),
+            Err(e) => c.errors.push(FileError::unreadable(
+                rel.clone(),
+                None,
+                format!("cannot read again for the call graph: {e}"),
+            )),
         }
     }
 }
@@ -364,11 +363,11 @@ fn assemble(
         if !r.directives.is_empty() {
             directives.insert(rel.clone(), r.directives);
         }
-        file_errors.extend(r.directive_errors.into_iter().map(|e| FileError {
-            file: rel.clone(),
-            line: Some(e.line),
-            message: e.message,
-        }));
+        file_errors.extend(
+            r.directive_errors
+                .into_iter()
+                .map(|e| FileError::invalid_suppression(rel.clone(), e.line, e.message)),
+        );
         findings.extend(r.findings);
         mentions.extend(r.mentions);
         evidence.extend(r.evidence);
@@ -504,6 +503,7 @@ fn settle(audit: &mut Audit, policy: &Policy) {
     s.baselined = 0;
     s.outside_diff = 0;
     s.mentions = audit.mentions.len();
+    s.suppression_warnings = audit.warnings.iter().filter(|w| w.code.gates()).count();
     for f in &audit.findings {
         match f.status {
             Status::Suppressed { .. } => s.suppressed += 1,
@@ -537,7 +537,10 @@ fn settle(audit: &mut Audit, policy: &Policy) {
         })
         .collect();
     let fail_on = audit.context.fail_on;
-    let failing = audit.findings.iter().any(|f| f.fails(fail_on));
+    // warnings about suppressions count at severity warning
+    let failing = audit.findings.iter().any(|f| f.fails(fail_on))
+        || (audit.summary.suppression_warnings > 0
+            && fail_on.is_some_and(|min| Severity::Warning >= min));
     audit.verdict = if !audit.errors.is_empty() {
         Verdict::Error
     } else if failing {

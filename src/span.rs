@@ -1,7 +1,9 @@
 //! Source positions: byte offsets to 1-based (line, character column) pairs.
 //!
 //! Every front-end reports positions through [`LineIndex`], so that Go, Rust and text
-//! files agree on what a column is (characters, not bytes; end columns are exclusive).
+//! files agree on what a column is (characters, not bytes; end columns are exclusive) and on
+//! what a line is: a line ends at `\r\n`, `\n` or a lone `\r` (as in YAML), and every scanner
+//! that walks a file line by line splits it with [`lines_inclusive`], so line numbers agree.
 
 use serde::Serialize;
 
@@ -23,13 +25,13 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(src: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(line_ends(src));
         LineIndex { starts }
     }
 
-    /// Number of lines (a trailing newline does not open a new line).
+    /// Number of lines (a trailing line break does not open a new line).
     pub fn line_count(&self, src: &str) -> usize {
-        if src.ends_with('\n') {
+        if src.ends_with(['\n', '\r']) {
             self.starts.len() - 1
         } else {
             self.starts.len()
@@ -83,6 +85,31 @@ impl LineIndex {
     }
 }
 
+/// Byte offsets just past each line break of `src`: after `\n` (so `\r\n` is one break), and
+/// after a `\r` that no `\n` follows.
+fn line_ends(src: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = src.as_bytes();
+    memchr::memchr2_iter(b'\n', b'\r', b)
+        .filter(move |&i| b[i] == b'\n' || b.get(i + 1) != Some(&b'\n'))
+        .map(|i| i + 1)
+}
+
+/// The lines of `src`, each with its line break (`\r\n`, `\n` or a lone `\r`): the lines
+/// [`LineIndex`] numbers. Concatenated, they give `src` back.
+pub fn lines_inclusive(src: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut start = 0;
+    line_ends(src)
+        .chain(std::iter::once(src.len()))
+        .filter_map(move |end| {
+            if end <= start {
+                return None;
+            }
+            let line = &src[start..end];
+            start = end;
+            Some(line)
+        })
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -103,6 +130,24 @@ mod tests {
         assert_eq!(idx.position(src, 0), (1, 1));
         assert_eq!(idx.line_text(src, 1), "çé x");
         assert_eq!(idx.line_count(src), 2);
+    }
+
+    #[test]
+    fn lines_end_at_crlf_lf_and_lone_cr() {
+        let src = "a\r\nb\rc\nd\r\re";
+        let idx = LineIndex::new(src);
+        let lines: Vec<&str> = lines_inclusive(src).collect();
+        assert_eq!(lines, ["a\r\n", "b\r", "c\n", "d\r", "\r", "e"]);
+        assert_eq!(lines.concat(), src);
+        assert_eq!(idx.line_count(src), 6);
+        for (i, l) in lines.iter().enumerate() {
+            assert_eq!(idx.line_text(src, i), l.trim_end_matches(['\n', '\r']));
+        }
+        assert_eq!(idx.position(src, src.find('c').unwrap()), (3, 1));
+        assert_eq!(idx.position(src, src.len() - 1), (6, 1));
+        assert_eq!(lines_inclusive("x\r").count(), 1);
+        assert_eq!(LineIndex::new("x\r").line_count("x\r"), 1);
+        assert_eq!(lines_inclusive("").count(), 0);
     }
 
     #[test]

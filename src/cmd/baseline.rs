@@ -19,7 +19,8 @@ pub(crate) fn run(args: BaselineArgs, out: &mut dyn Write, err: &mut dyn Write) 
         )?;
         return Ok(EXIT_ERROR);
     }
-    let b = crate::baseline::from_findings(&audit.findings);
+    let root = crate::pipeline::root_of(&req.paths);
+    let b = crate::baseline::from_findings(&audit.findings, &root);
     let mut text = serde_json::to_string_pretty(&b).map_err(std::io::Error::other)?;
     text.push('\n');
     write_file(&args.output, text.as_bytes())?;

@@ -498,7 +498,7 @@ impl<'p> Engine<'p> {
             }
             let masked = mask(src, facts, *kinds);
             let mut offset = 0;
-            for (line_no, line) in masked.split_inclusive('\n').enumerate() {
+            for (line_no, line) in crate::span::lines_inclusive(&masked).enumerate() {
                 let body = line.trim_end_matches(['\n', '\r']);
                 for m in regex.find_iter(body) {
                     if m.start() == m.end() {

@@ -28,7 +28,8 @@ pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
     for e in &audit.errors {
         let props = properties(&[
             ("file", Some(e.file.clone())),
-            ("title", Some("routeaudit: file could not be read".into())),
+            ("line", e.line.map(|l| l.to_string())),
+            ("title", Some(format!("routeaudit: {}", e.kind.title()))),
         ]);
         writeln!(
             out,

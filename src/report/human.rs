@@ -193,7 +193,11 @@ fn finding(
 
 fn summary(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> {
     let s = &audit.summary;
-    let counted = s.errors + s.warnings + s.infos;
+    let counted = s.errors + s.warnings + s.infos + s.suppression_warnings;
+    let unreadable = audit
+        .errors
+        .iter()
+        .any(|e| e.kind == crate::audit::FileErrorKind::Unreadable);
     let verdict = match audit.verdict {
         // `--fail-on never`: the run passes by request, not because it found nothing
         Verdict::Pass if audit.context.fail_on.is_none() && counted > 0 => {
@@ -201,22 +205,26 @@ fn summary(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> 
         }
         Verdict::Pass => style.paint("PASS", |x| x.green().bold()),
         Verdict::Fail => style.paint("FAIL", |x| x.red().bold()),
-        Verdict::Error => style.paint("INCOMPLETE", |x| x.red().bold()),
+        Verdict::Error if unreadable => style.paint("INCOMPLETE", |x| x.red().bold()),
+        Verdict::Error => style.paint("ERROR", |x| x.red().bold()),
     };
     let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
     if s.infos > 0 {
         parts.push(plural(s.infos, "info"));
+    }
+    if s.suppression_warnings > 0 {
+        parts.push(plural(s.suppression_warnings, "suppression warning"));
     }
     parts.extend(s.not_counted());
     parts.push(format!(
         "{} in comments/strings",
         plural(s.mentions, "mention")
     ));
-    let errs = if audit.errors.is_empty() {
-        String::new()
-    } else {
-        format!(", {} unreadable", audit.errors.len())
-    };
+    let errs: String = audit
+        .error_kinds()
+        .into_iter()
+        .map(|(kind, n)| format!(", {}", kind.count(n)))
+        .collect();
     writeln!(
         out,
         "routeaudit {verdict}: {} — {} ({} file{} scanned{}{errs}; policy {})",

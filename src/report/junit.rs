@@ -83,7 +83,12 @@ pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
                 cases,
                 "      <error message=\"{}\" type=\"file-error\">{}</error>",
                 attr(&format!("{}: {}", e.file, e.message)),
-                text("the verdict cannot be trusted: this file in scope could not be read")
+                text(match e.kind {
+                    crate::audit::FileErrorKind::Unreadable =>
+                        "the verdict cannot be trusted: this file in scope could not be read",
+                    crate::audit::FileErrorKind::InvalidSuppression =>
+                        "the verdict cannot be trusted: this routeaudit:allow directive needs a rule and a reason",
+                })
             );
         }
         cases.push_str("    </testcase>\n");

@@ -67,11 +67,12 @@ fn header(a: &Audit, d: &mut String) {
     w!(d, "**Verdict: {verdict}** — {}", counts.join(", "));
     w!(d);
     if a.verdict == Verdict::Error || !a.errors.is_empty() {
-        w!(
-            d,
-            "The verdict cannot be trusted: {} could not be read.",
-            plural(a.errors.len(), "file in scope", "files in scope")
-        );
+        let why: Vec<String> = a
+            .error_kinds()
+            .into_iter()
+            .map(|(kind, n)| kind.consequence(n))
+            .collect();
+        w!(d, "The verdict cannot be trusted: {}.", why.join("; "));
         w!(d);
         for e in &a.errors {
             w!(d, "- {}: {}", code(&e.file), md(&e.message));

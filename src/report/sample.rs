@@ -617,11 +617,11 @@ pub fn impure() -> Audit {
 pub fn incomplete() -> Audit {
     let mut a = impure();
     a.verdict = Verdict::Error;
-    a.errors = vec![FileError {
-        line: None,
-        file: "internal/controller/workflowexecution/locks.go".into(),
-        message: "permission denied (os error 13)".into(),
-    }];
+    a.errors = vec![FileError::unreadable(
+        "internal/controller/workflowexecution/locks.go",
+        None,
+        "permission denied (os error 13)".into(),
+    )];
     a
 }
 

@@ -63,12 +63,13 @@ pub fn to_value(audit: &Audit) -> Value {
             )
         })
         .collect();
-    notifications.extend(
-        audit
-            .errors
-            .iter()
-            .map(|e| notification("error", "file-error", &e.message, Some(&e.file), None)),
-    );
+    notifications.extend(audit.errors.iter().map(|e| {
+        let code = match e.kind {
+            crate::audit::FileErrorKind::Unreadable => "file-error",
+            kind => kind.as_str(),
+        };
+        notification("error", code, &e.message, Some(&e.file), e.line)
+    }));
     let mut invocation = Map::new();
     invocation.insert("executionSuccessful".into(), json!(audit.errors.is_empty()));
     if !notifications.is_empty() {
