@@ -84,6 +84,8 @@ pub struct Engine<'p> {
     /// Some forbid-symbol rule reports names in comments or strings as findings.
     text_findings: bool,
     want_graph: bool,
+    /// Every file's functions join the call graph (not only the units with an entry).
+    graph_everywhere: bool,
     /// Which files may declare a call-path entry; `None` with no call-path rules.
     entries: Option<EntryFilter>,
     inventory: bool,
@@ -126,6 +128,7 @@ impl<'p> Engine<'p> {
             parse_all,
             text_findings,
             want_graph,
+            graph_everywhere,
             entries,
             inventory: needs.inventory,
         }
@@ -188,9 +191,13 @@ impl<'p> Engine<'p> {
         } else {
             self.depth(rel, lang, src)
         };
-        // not parsed here: the call graph may still want this file's functions
-        res.graph_deferred =
-            self.want_graph && !matches!(depth, Depth::Full) && lang.front().reads_code();
+        // the call graph takes this file's functions now when every unit counts or the file
+        // may hold an entry and is parsed anyway; otherwise its unit decides after the walk
+        // (so a run that parses every file for the inventory does not hold every call)
+        let graph_now = self.want_graph
+            && matches!(depth, Depth::Full)
+            && (self.graph_everywhere || full || res.may_hold_entry);
+        res.graph_deferred = self.want_graph && !graph_now && lang.front().reads_code();
         let facts = match depth {
             Depth::Nothing => return finish(res, rel, lang, src, None),
             Depth::Text(facts) => facts,
@@ -230,7 +237,7 @@ impl<'p> Engine<'p> {
                         callers: Vec::new(),
                     });
                 }
-                if self.want_graph {
+                if graph_now {
                     res.graph.push(GraphFn {
                         file: rel.to_string(),
                         lang,
