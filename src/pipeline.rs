@@ -221,10 +221,20 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
         .collect::<Vec<_>>()
         .join(" ");
     audit.context.command = req.command.clone();
-    audit.tests = tests;
-    if req.needs.inventory {
-        audit.context.git = crate::git::head_info(&root);
-    }
+    audit.context.policy_file = match policy.source.strip_prefix("builtin:") {
+        Some(_) => policy.source.clone(),
+        None => repo_relative(&root, Path::new(&policy.source)),
+    };
+    audit.context.repo_root = root.clone();
+    audit.tests = tests.map(|mut t| {
+        // as the repository sees them, however they were typed
+        t.sources = req
+            .test_results
+            .iter()
+            .map(|p| repo_relative(&root, p))
+            .collect();
+        t
+    });
 
     // why each finding does not count, decided once: suppression, baseline, diff, test code
     let (suppressed, unused) = crate::suppress::apply(&audit.findings, &directives);
@@ -256,7 +266,17 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
         };
     }
     settle(&mut audit, &policy);
+    if req.needs.inventory {
+        audit.routing_like =
+            crate::engine::routing_like::find(&policy, &audit.functions, &audit.findings);
+    }
     Ok(audit)
+}
+
+/// `p` (as typed, relative to the current directory or absolute) relative to `root`; a
+/// path outside the root stays absolute.
+fn repo_relative(root: &Path, p: &Path) -> String {
+    crate::walk::relative(root, &p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
 }
 
 /// The error for a run that found no file to audit: which paths, which scope.
@@ -408,6 +428,9 @@ fn assemble(
             name: policy.name.clone(),
             title: policy.title.clone(),
             source: policy.source.clone(),
+            // TODO(policy labels): read `pass-label` / `fail-label` from the policy
+            pass_label: (policy.name == "pure-executor").then(|| "PURE".to_string()),
+            fail_label: (policy.name == "pure-executor").then(|| "NOT PURE".to_string()),
         },
         verdict: Verdict::Pass,
         summary: Summary {
@@ -426,6 +449,7 @@ fn assemble(
         rules: Vec::new(),
         tests: None,
         functions,
+        routing_like: Vec::new(),
         context: Context {
             include: policy
                 .scope
