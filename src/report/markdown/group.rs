@@ -18,6 +18,15 @@ pub(super) enum Group {
     Dirs(usize),
 }
 
+impl Group {
+    /// Every form for a tree `max_depth` directories deep, from the most detailed.
+    pub(super) fn forms(max_depth: usize) -> impl Iterator<Item = Group> {
+        [Group::Rows, Group::Files]
+            .into_iter()
+            .chain((0..=max_depth).rev().map(Group::Dirs))
+    }
+}
+
 /// The form of each kind of list in one rendering of the document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Plan {

@@ -49,14 +49,44 @@ pub fn render_at(audit: &Audit, place: Option<&str>, out: &mut dyn io::Write) ->
     out.write_all(document(audit, place).as_bytes())
 }
 
-/// The most detailed form of the document that fits the line budget (or the most compact).
+/// The most detailed form of the document that fits the line budget (or the most compact):
+/// the first plan of the ladder that fits, then, where the budget leaves room, more detail
+/// given back to the lists it grouped before the findings.
 fn document(audit: &Audit, place: Option<&str>) -> String {
     let depth = group::max_depth(files(audit));
-    let mut doc = String::new();
-    for plan in Plan::ladder(depth) {
-        doc = write_doc(audit, place, plan);
-        if doc.lines().count() <= LINE_BUDGET {
+    let fits = |doc: &str| doc.lines().count() <= LINE_BUDGET;
+    let ladder = Plan::ladder(depth);
+    let mut chosen = None;
+    for plan in &ladder {
+        let doc = write_doc(audit, place, *plan);
+        if fits(&doc) {
+            chosen = Some((*plan, doc));
             break;
+        }
+    }
+    let Some((mut plan, mut doc)) = chosen else {
+        let last = *ladder.last().expect("the ladder is never empty");
+        return write_doc(audit, place, last);
+    };
+    if plan == ladder[0] {
+        return doc;
+    }
+    let kinds: [fn(&mut Plan) -> &mut Group; 3] =
+        [|p| &mut p.notes, |p| &mut p.functions, |p| &mut p.mentions];
+    for kind in kinds {
+        let current = *kind(&mut plan);
+        for g in Group::forms(depth) {
+            if g == current {
+                break;
+            }
+            let mut trial = plan;
+            *kind(&mut trial) = g;
+            let d = write_doc(audit, place, trial);
+            if fits(&d) {
+                plan = trial;
+                doc = d;
+                break;
+            }
         }
     }
     doc

@@ -108,3 +108,100 @@ fn routing_like_names_are_listed_with_their_rule() {
         "| `cooldownRemaining` | [`internal/controller/workflowexecution/routing.go:106`](internal/controller/workflowexecution/routing.go#L106) | `pending-path-does-not-route` | `(?i)cooldown` |"
     ), "{d}");
 }
+
+/// The impure audit plus `n` findings and `n` mentions, each in a directory of its own.
+fn flooded(n: usize) -> Audit {
+    let mut a = sample::impure();
+    let template = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "no-routing-functions" && f.counts())
+        .unwrap()
+        .clone();
+    let mention = a.mentions[0].clone();
+    for i in 0..n {
+        let file = format!("svc{}/pkg{}/internal/x{i}.go", i % 97, i);
+        let mut f = template.clone();
+        f.file = Some(file.clone());
+        f.line = Some(3 + (i % 50) as u32);
+        a.findings.push(f);
+        let mut m = mention.clone();
+        m.file = file;
+        m.line = 1;
+        a.mentions.push(m);
+    }
+    a.sort();
+    a
+}
+
+/// Every link target of a document.
+fn targets(d: &str) -> std::collections::HashSet<&str> {
+    d.split("](")
+        .skip(1)
+        .map(|p| &p[..p.find(')').unwrap()])
+        .collect()
+}
+
+#[test]
+fn findings_beyond_the_budget_are_grouped_never_dropped() {
+    let a = flooded(5000);
+    let d = doc_at(&a, "docs/V.md");
+    assert!(
+        d.lines().count() <= LINE_BUDGET,
+        "{} lines",
+        d.lines().count()
+    );
+    let links = targets(&d);
+    for f in &a.findings {
+        if let (Some(file), Some(line)) = (&f.file, f.line) {
+            let link = format!("../{file}#L{line}");
+            assert!(links.contains(link.as_str()), "finding {link} dropped");
+        }
+    }
+    for m in &a.mentions {
+        assert!(links.contains(format!("../{}#L{}", m.file, m.line).as_str()));
+    }
+    for r in a.required.iter().filter(|r| r.found) {
+        let (file, line, end) = (
+            r.file.as_ref().unwrap(),
+            r.line.unwrap(),
+            r.end_line.unwrap(),
+        );
+        assert!(links.contains(format!("../{file}#L{line}").as_str()));
+        assert!(d.contains(&format!("{line}–{end}")), "{d}");
+    }
+    assert!(
+        d.contains("findings are grouped per directory"),
+        "the document says so"
+    );
+}
+
+#[test]
+fn a_small_audit_keeps_every_table() {
+    let d = doc(&sample::impure());
+    assert!(!d.contains("grouped per"), "{d}");
+    assert!(d.contains("| Symbol | Status | Location | Occurrence | Function |"));
+}
+
+#[test]
+fn mentions_are_grouped_before_findings() {
+    // enough mentions to overflow on their own, few findings
+    let mut a = sample::impure();
+    let mention = a.mentions[0].clone();
+    for i in 0..4000 {
+        let mut m = mention.clone();
+        m.file = format!("svc{}/m{i}.go", i % 40);
+        a.mentions.push(m);
+    }
+    a.sort();
+    let d = doc(&a);
+    assert!(d.lines().count() <= LINE_BUDGET);
+    assert!(
+        d.contains("| Symbol | Status | Location | Occurrence | Function |"),
+        "findings keep their tables"
+    );
+    assert!(
+        d.contains("<summary>4003 mentions in 4002 files</summary>"),
+        "{d}"
+    );
+}

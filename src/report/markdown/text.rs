@@ -7,10 +7,13 @@
 /// An inline code span for `s`, safe whatever backticks it holds. Line breaks become spaces
 /// (a code span cannot hold one).
 pub(crate) fn code(s: &str) -> String {
-    let s = one_line(s);
     if s.is_empty() {
         return "` `".into();
     }
+    if !s.contains(['`', '\n', '\r', ' ']) {
+        return format!("`{s}`");
+    }
+    let s = one_line(s);
     let fence = "`".repeat(longest_run(&s, '`') + 1);
     if s.starts_with('`') || s.ends_with('`') || (s.starts_with(' ') && s.ends_with(' ')) {
         format!("{fence} {s} {fence}")
@@ -22,6 +25,9 @@ pub(crate) fn code(s: &str) -> String {
 /// Any inline Markdown made fit for a table cell: GFM splits cells at `|` before it reads
 /// code spans, so every `|` not already escaped is escaped, inside code spans too.
 pub(super) fn in_cell(md: &str) -> String {
+    if !md.contains('|') {
+        return md.to_string();
+    }
     let mut out = String::with_capacity(md.len() + 4);
     let mut escaped = false;
     for c in md.chars() {
@@ -73,7 +79,11 @@ pub(super) fn longest_run(s: &str, c: char) -> usize {
 }
 
 fn one_line(s: &str) -> String {
-    s.replace("\r\n", " ").replace(['\n', '\r'], " ")
+    if s.contains(['\n', '\r']) {
+        s.replace("\r\n", " ").replace(['\n', '\r'], " ")
+    } else {
+        s.to_string()
+    }
 }
 
 /// Free text with Markdown's inline syntax neutralised; line breaks are kept (callers pass
