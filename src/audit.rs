@@ -35,14 +35,21 @@ pub struct Audit {
     /// Every function and method in scope (the document's inventory; `symbols`).
     #[serde(skip)]
     pub functions: Vec<FunctionInfo>,
+    /// Functions in scope whose names look like what a `forbid-reach` rule forbids reaching
+    /// but that no reported call path goes through (the document lists them; not in JSON,
+    /// since only runs that take the inventory compute them).
+    #[serde(skip)]
+    pub routing_like: Vec<RoutingLike>,
     #[serde(skip)]
     pub context: Context,
 }
 
-/// Facts about the run that only the document shows.
+/// Facts about the run that only the document shows. Everything here is a function of the
+/// audited paths, the policy and the command line, never of the checkout (no commit, no
+/// absolute path), so a committed document stays current until the audited code changes.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
-    /// The audited root as the user named it.
+    /// The audited paths as the repository sees them (`internal/controller`, `.`).
     pub root: String,
     /// The scope's include/exclude globs and test mode, for the document.
     pub include: Vec<String>,
@@ -50,17 +57,28 @@ pub struct Context {
     pub tests_mode: Option<TestMode>,
     pub handoff: Option<Handoff>,
     pub policy_description: String,
-    /// The command that reproduces the document.
+    /// The command that reproduces the document, run from the repository root.
     pub command: String,
-    pub git: Option<GitInfo>,
     /// The `--fail-on` threshold.
     pub fail_on: Option<Severity>,
+    /// The repository root every path of the audit is relative to (absolute). The document
+    /// reads it only to place its links relative to where it is written.
+    pub repo_root: std::path::PathBuf,
+    /// The policy file relative to the repository root (`routeaudit.toml`), or the builtin
+    /// pack (`builtin:pure-executor`).
+    pub policy_file: String,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct GitInfo {
-    pub commit: String,
-    pub dirty: bool,
+/// A function whose name matches a `forbid-reach` rule's `to` pattern while no reported call
+/// path goes through it: informational, for a reviewer to look at.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RoutingLike {
+    pub file: String,
+    pub line: u32,
+    pub name: String,
+    /// The `forbid-reach` rule and the `to` pattern the name matches.
+    pub rule: String,
+    pub pattern: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -83,6 +101,12 @@ pub struct PolicyInfo {
     pub name: String,
     pub title: String,
     pub source: String,
+    /// The document's words for a passing and a failing verdict (`PURE`, `NOT PURE`);
+    /// `None`: the neutral `PASS` / `FAIL`.
+    #[serde(skip)]
+    pub pass_label: Option<String>,
+    #[serde(skip)]
+    pub fail_label: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -659,6 +683,7 @@ impl Audit {
         self.errors.sort();
         self.errors.dedup();
         self.functions.sort();
+        self.routing_like.sort();
     }
 }
 

@@ -152,17 +152,3 @@ pub(crate) fn untracked(dir: &Path) -> Result<Vec<String>, Error> {
         .map(|p| String::from_utf8_lossy(p).into_owned())
         .collect())
 }
-
-/// The commit checked out in the work tree around `dir`, and whether it has uncommitted
-/// changes under `dir`; `None` outside git.
-pub(crate) fn head_info(dir: &Path) -> Option<crate::audit::GitInfo> {
-    let commit = run_text(dir, &["rev-parse", "HEAD"])
-        .ok()?
-        .trim()
-        .to_string();
-    let status = run_text(dir, &["status", "--porcelain", "--", "."]).ok()?;
-    Some(crate::audit::GitInfo {
-        commit,
-        dirty: !status.trim().is_empty(),
-    })
-}

@@ -216,10 +216,20 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
         .collect::<Vec<_>>()
         .join(" ");
     audit.context.command = req.command.clone();
-    audit.tests = tests;
-    if req.needs.inventory {
-        audit.context.git = crate::git::head_info(&root);
-    }
+    audit.context.policy_file = match policy.source.strip_prefix("builtin:") {
+        Some(_) => policy.source.clone(),
+        None => repo_relative(&root, Path::new(&policy.source)),
+    };
+    audit.context.repo_root = root.clone();
+    audit.tests = tests.map(|mut t| {
+        // as the repository sees them, however they were typed
+        t.sources = req
+            .test_results
+            .iter()
+            .map(|p| repo_relative(&root, p))
+            .collect();
+        t
+    });
 
     // why each finding does not count, decided once: suppression, baseline, diff, test code
     let known: Vec<&str> = policy.rules.iter().map(|r| r.id.as_str()).collect();
@@ -252,6 +262,10 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
         };
     }
     settle(&mut audit, &policy);
+    if req.needs.inventory {
+        audit.routing_like =
+            crate::engine::routing_like::find(&policy, &audit.functions, &audit.findings);
+    }
     Ok(audit)
 }
 
@@ -296,6 +310,12 @@ fn complete_graph(engine: &Engine, root: &Path, c: &mut Collected) {
             )),
         }
     }
+}
+
+/// `p` (as typed, relative to the current directory or absolute) relative to `root`; a
+/// path outside the root stays absolute.
+fn repo_relative(root: &Path, p: &Path) -> String {
+    crate::walk::relative(root, &p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
 }
 
 /// The error for a run that found no file to audit: which paths, which scope.
@@ -447,6 +467,8 @@ fn assemble(
             name: policy.name.clone(),
             title: policy.title.clone(),
             source: policy.source.clone(),
+            pass_label: policy.pass_label.clone(),
+            fail_label: policy.fail_label.clone(),
         },
         verdict: Verdict::Pass,
         summary: Summary {
@@ -465,6 +487,7 @@ fn assemble(
         rules: Vec::new(),
         tests: None,
         functions,
+        routing_like: Vec::new(),
         context: Context {
             include: policy
                 .scope

@@ -171,15 +171,18 @@ fn clean_and_impure_documents_carry_every_section() {
             "## Summary",
             "## Forbidden symbols",
             "## Execution functions",
-            "### Function inventory",
+            "## Functions",
             "## Mentions in comments and strings",
             "## Evidence",
-            "## Tests",
             "## Handoff",
             "## How to reproduce",
         ] {
             assert!(doc.contains(section), "{tree}: no {section}\n{doc}");
         }
+        // no test results were given: no section says so
+        assert!(!doc.contains("## Tests"), "{tree}");
+        // nothing of the checkout: the document stays current once committed
+        assert!(!doc.contains("Git commit"), "{tree}");
     }
     let pure = stdout(&run_in(&root().join("examples/go-pure"), &["report", "."]));
     assert!(
@@ -368,6 +371,8 @@ fn several_outputs_from_one_run() {
 #[test]
 fn a_failed_write_leaves_no_file_behind() {
     let dir = outside_git("go_impure");
+    // a parent that is a file cannot be created (missing directories are)
+    std::fs::write(dir.path().join("blocker"), "").unwrap();
     let o = run_in(
         dir.path(),
         &[
@@ -376,12 +381,12 @@ fn a_failed_write_leaves_no_file_behind() {
             "--format",
             "json",
             "--output",
-            "missing/dir/out.json",
+            "blocker/out.json",
         ],
     );
     assert_eq!(code(&o), 2);
     assert!(
-        stderr(&o).contains("cannot write missing/dir/out.json"),
+        stderr(&o).contains("cannot write blocker/out.json"),
         "{}",
         stderr(&o)
     );

@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use super::{
-    exit_code, fail_on, print_file_errors, quietly, render, render_to_file, reproduce, request,
-    use_color,
+    exit_code, fail_on, print_file_errors, quietly, render, render_to_file, reproduce_check,
+    request, use_color,
 };
 use crate::cli::{CheckArgs, Format};
 use crate::engine::Needs;
@@ -24,7 +24,7 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         (None, Some(reference)) => Some(DiffBase::MergeBase(reference.clone())),
         (None, None) => None,
     };
-    req.command = reproduce("check", &args.scan, &[]);
+    req.command = reproduce_check(&args);
     let audit = crate::pipeline::run_audit(&req)?;
     let color = use_color(args.color, args.output.is_some());
     for (format, path) in [

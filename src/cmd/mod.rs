@@ -47,23 +47,131 @@ fn fail_on(f: FailOn) -> Option<Severity> {
     }
 }
 
-/// The command line that reproduces this run, for the document.
-fn reproduce(sub: &str, scan: &ScanArgs, extra: &[String]) -> String {
+/// The command line that reproduces this run from the repository root, for the document:
+/// `sub`, the audited paths, every scan flag that changes what is audited, then `extra`
+/// (already normalised by the caller). Paths are written relative to the repository root,
+/// so the same audit typed two ways (`./`, an absolute path, from a subdirectory) gives the
+/// same command.
+fn reproduce(sub: &str, scan: &ScanArgs, root: &Path, extra: &[String]) -> String {
     let mut parts = vec!["routeaudit".to_string(), sub.to_string()];
-    for p in &scan.paths {
-        parts.push(shell_word(&p.to_string_lossy()));
+    let dot = [std::path::PathBuf::from(".")];
+    let paths = if scan.paths.is_empty() {
+        &dot[..]
+    } else {
+        &scan.paths[..]
+    };
+    for p in paths {
+        parts.push(shell_word(&repo_path(root, p)));
     }
     if let Some(p) = &scan.policy {
-        parts.push(format!("--policy {}", shell_word(&p.to_string_lossy())));
+        parts.push(format!("--policy {}", shell_word(&repo_path(root, p))));
     }
     for t in &scan.test_results {
         parts.push(format!(
             "--test-results {}",
-            shell_word(&t.to_string_lossy())
+            shell_word(&repo_path(root, t))
         ));
+    }
+    if scan.no_ignore {
+        parts.push("--no-ignore".into());
+    }
+    if scan.hidden {
+        parts.push("--hidden".into());
+    }
+    if scan.no_follow {
+        parts.push("--no-follow".into());
+    }
+    if scan.max_filesize != crate::walk::WalkOptions::default().max_filesize {
+        parts.push(format!("--max-filesize {}", scan.max_filesize));
     }
     parts.extend(extra.iter().cloned());
     parts.join(" ")
+}
+
+/// The repository root of a run over `scan`'s paths (what the pipeline will use).
+fn repo_root(scan: &ScanArgs) -> std::path::PathBuf {
+    if scan.paths.is_empty() {
+        crate::pipeline::root_of(&[std::path::PathBuf::from(".")])
+    } else {
+        crate::pipeline::root_of(&scan.paths)
+    }
+}
+
+/// The command that reproduces a `check` run's document: the content flags (`--fail-on`,
+/// `--baseline`, diff mode) and where the document goes.
+fn reproduce_check(args: &crate::cli::CheckArgs) -> String {
+    let root = repo_root(&args.scan);
+    let path = |p: &Path| shell_word(&repo_path(&root, p));
+    let mut extra = Vec::new();
+    let level = match args.fail_on {
+        FailOn::Error => None,
+        FailOn::Warning => Some("warning"),
+        FailOn::Info => Some("info"),
+        FailOn::Never => Some("never"),
+    };
+    if let Some(l) = level {
+        extra.push(format!("--fail-on {l}"));
+    }
+    if let Some(b) = &args.baseline {
+        extra.push(format!("--baseline {}", path(b)));
+    }
+    if let Some(r) = &args.new_from_rev {
+        extra.push(format!("--new-from-rev {}", shell_word(r)));
+    }
+    if let Some(r) = &args.new_from_merge_base {
+        extra.push(format!("--new-from-merge-base {}", shell_word(r)));
+    }
+    if args.format == Format::Markdown {
+        extra.push("--format markdown".into());
+        if let Some(o) = &args.output {
+            extra.push(format!("--output {}", path(o)));
+        }
+    }
+    if let Some(m) = &args.markdown_output {
+        extra.push(format!("--markdown-output {}", path(m)));
+    }
+    reproduce("check", &args.scan, &root, &extra)
+}
+
+/// `p` as typed (relative to the current directory, or absolute) relative to the repository
+/// `root`, `/`-separated; `.` for the root itself. A path that does not exist yet (a new
+/// document) is resolved through its nearest existing ancestor; one outside the root stays
+/// absolute.
+fn repo_path(root: &Path, p: &Path) -> String {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    let real = loop {
+        if let Ok(c) = cur.canonicalize() {
+            break rest
+                .iter()
+                .rev()
+                .fold(c, |acc: std::path::PathBuf, n| acc.join(n));
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => break abs.clone(),
+        }
+    };
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if real == root {
+        return ".".into();
+    }
+    match crate::walk::relative(&root, &real).as_str() {
+        "" => ".".to_string(),
+        rel => rel.to_string(),
+    }
+}
+
+/// Where the document written to `path` sits, relative to the repository root of `audit`
+/// (`docs/VERIFICATION.md`), for its links; `None` outside the root (links are then
+/// relative to the root, as on standard output).
+fn document_place(audit: &Audit, path: &Path) -> Option<String> {
+    let place = repo_path(&audit.context.repo_root, path);
+    (!place.starts_with('/') && !place.starts_with("..") && place != ".").then_some(place)
 }
 
 fn shell_word(s: &str) -> String {
@@ -109,10 +217,16 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// Renders into memory, then puts the file in place atomically.
+/// Renders into memory, then puts the file in place atomically. The document's links are
+/// relative to where it is written.
 fn render_to_file(audit: &Audit, format: Format, color: bool, path: &Path) -> Result<()> {
     let mut buf = Vec::new();
-    render(audit, format, color, &mut buf)?;
+    if format == Format::Markdown {
+        let place = document_place(audit, path);
+        crate::report::markdown::render_at(audit, place.as_deref(), &mut buf)?;
+    } else {
+        render(audit, format, color, &mut buf)?;
+    }
     write_file(path, &buf)
 }
 

@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use super::{
-    exit_code_for_errors, print_file_errors, quietly, reproduce, request, shell_word, write_file,
+    document_place, exit_code_for_errors, print_file_errors, quietly, repo_path, repo_root,
+    reproduce, request, shell_word, write_file,
 };
 use crate::cli::ReportArgs;
 use crate::engine::Needs;
@@ -17,15 +18,17 @@ pub(crate) fn run(args: ReportArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         graph: false,
     };
     let mut req = request(&args.scan, needs, Some(Severity::Error));
+    let root = repo_root(&args.scan);
     let mut extra = Vec::new();
     if let Some(o) = &args.output {
-        extra.push(format!("--output {}", shell_word(&o.to_string_lossy())));
+        extra.push(format!("--output {}", shell_word(&repo_path(&root, o))));
     }
-    req.command = reproduce("report", &args.scan, &extra);
+    req.command = reproduce("report", &args.scan, &root, &extra);
     let audit = crate::pipeline::run_audit(&req)?;
     print_file_errors(&audit, err)?;
+    let place = args.output.as_ref().and_then(|o| document_place(&audit, o));
     let mut doc = Vec::new();
-    crate::report::markdown::render(&audit, &mut doc)?;
+    crate::report::markdown::render_at(&audit, place.as_deref(), &mut doc)?;
     let code_for_audit = exit_code_for_errors(&audit);
     match (&args.output, args.check) {
         (Some(path), true) => {
@@ -42,14 +45,14 @@ pub(crate) fn run(args: ReportArgs, out: &mut dyn Write, err: &mut dyn Write) ->
                 if current.is_empty() {
                     writeln!(
                         out,
-                        "{} does not exist: run `{}` and commit the result",
+                        "{} does not exist: run `{}` from the repository root and commit the result",
                         path.display(),
                         audit.context.command
                     )?;
                 } else {
                     writeln!(
                         out,
-                        "{} is stale: run `{}` and commit the result",
+                        "{} is stale: run `{}` from the repository root and commit the result",
                         path.display(),
                         audit.context.command
                     )?;

@@ -7,6 +7,7 @@
 pub mod matcher;
 pub mod prefilter;
 pub mod reach;
+pub mod routing_like;
 
 use crate::audit::{EvidenceHit, Finding, FunctionInfo, Mention, Warning};
 use crate::lang::{self, FileFacts, KindSet, Lang, OccKind, TextKind};

@@ -154,7 +154,7 @@ pub fn evaluate(policy: &Policy, graph: &Graph) -> (Vec<Finding>, Vec<Warning>) 
     (findings, warnings)
 }
 
-fn name_matches(p: &NamePat, name: &str, naming: Naming) -> bool {
+pub(crate) fn name_matches(p: &NamePat, name: &str, naming: Naming) -> bool {
     match p {
         NamePat::Name(n) => naming.key(n) == naming.key(name),
         NamePat::Regex(r) => r.is_match(name),

@@ -102,7 +102,32 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<(
             reasons.join(", ")
         )?;
     }
+    if let Some(t) = &audit.tests {
+        test_results(t, out, style)?;
+    }
     summary(audit, out, style)
+}
+
+/// One line for `--test-results`: the counts and how many tests are routing-related.
+fn test_results(
+    t: &crate::audit::TestResults,
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<()> {
+    let failed = format!("{} failed", t.failed);
+    let failed = if t.failed > 0 {
+        style.paint(&failed, |s| s.red().bold())
+    } else {
+        failed
+    };
+    writeln!(
+        out,
+        "tests: {} passed, {failed}, {} skipped; {} routing-related ({})",
+        t.passed,
+        t.skipped,
+        t.routing_related.len(),
+        t.sources.join(", ")
+    )
 }
 
 fn finding(

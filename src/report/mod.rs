@@ -15,13 +15,15 @@ use std::io::{self, Write};
 use std::path::Path;
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
-/// a failed run never leaves a half-written report. A new file gets the mode any new file
-/// gets (0666 less the umask); an existing one keeps its mode.
+/// a failed run never leaves a half-written report. Missing parent directories are created
+/// (`--output docs/handoff/VERIFICATION.md` in a tree without `docs/`). A new file gets the
+/// mode any new file gets (0666 less the umask); an existing one keeps its mode.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    std::fs::create_dir_all(dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -83,5 +85,16 @@ mod tests {
         );
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "no temporary file left behind");
+    }
+
+    #[test]
+    fn atomic_write_creates_missing_parent_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("docs/handoff/V.md");
+        write_atomic(&p, b"doc").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"doc");
+        // a parent that is a file cannot be created: an error, not a panic
+        let blocked = dir.path().join("docs/handoff/V.md/inner.md");
+        assert!(write_atomic(&blocked, b"x").is_err());
     }
 }

@@ -5,8 +5,8 @@
 //! must not be used outside `#[cfg(test)]` code.
 
 use crate::audit::{
-    Audit, Context, EvidenceHit, FileError, Finding, FunctionInfo, GitInfo, Hop, Mention,
-    PolicyInfo, Required, RuleInfo, Skipped, Status, Summary, TestResults, Tool, Verdict, Warning,
+    Audit, Context, EvidenceHit, FileError, Finding, FunctionInfo, Hop, Mention, PolicyInfo,
+    Required, RoutingLike, RuleInfo, Skipped, Status, Summary, TestResults, Tool, Verdict, Warning,
 };
 use crate::lang::{FnKind, OccKind};
 use crate::policy::{Handoff, Severity, TestMode};
@@ -104,7 +104,7 @@ fn rules() -> Vec<RuleInfo> {
     vec![routing, skip_api, stubs, crd, required, reach]
 }
 
-fn context(git: Option<GitInfo>) -> Context {
+fn context() -> Context {
     Context {
         root: ".".into(),
         include: vec![
@@ -129,8 +129,9 @@ fn context(git: Option<GitInfo>) -> Context {
         command: "routeaudit report . --test-results go-test.json \
                   --output docs/handoff/WE_PURE_EXECUTOR_VERIFICATION.md"
             .into(),
-        git,
         fail_on: Some(Severity::Error),
+        repo_root: std::path::PathBuf::from("/src/kubernaut"),
+        policy_file: "routeaudit.toml".into(),
     }
 }
 
@@ -493,6 +494,8 @@ fn base(findings: Vec<Finding>, verdict: Verdict) -> Audit {
             name: "pure-executor".into(),
             title: "WorkflowExecution controller is a pure executor".into(),
             source: "routeaudit.toml".into(),
+            pass_label: Some("PURE".into()),
+            fail_label: Some("NOT PURE".into()),
         },
         verdict,
         summary: Summary::default(),
@@ -506,7 +509,8 @@ fn base(findings: Vec<Finding>, verdict: Verdict) -> Audit {
         rules: rules(),
         tests: None,
         functions: functions(),
-        context: context(None),
+        routing_like: vec![],
+        context: context(),
     }
 }
 
@@ -543,6 +547,17 @@ pub fn impure() -> Audit {
             name: "CheckCooldown".into(),
             kind: FnKind::Method,
             receiver: Some("*WorkflowExecutionReconciler".into()),
+            test: false,
+            callees: Vec::new(),
+            callers: Vec::new(),
+        },
+        FunctionInfo {
+            file: ROUTING.into(),
+            line: 106,
+            end_line: 118,
+            name: "cooldownRemaining".into(),
+            kind: FnKind::Func,
+            receiver: None,
             test: false,
             callees: Vec::new(),
             callers: Vec::new(),
@@ -604,10 +619,13 @@ pub fn impure() -> Audit {
         ],
         sources: vec!["go-test.json".into()],
     });
-    a.context = context(Some(GitInfo {
-        commit: "4c1f0e9a7b2d6385e0f1a9c4d7b2e6f380a15c9d".into(),
-        dirty: true,
-    }));
+    a.routing_like = vec![RoutingLike {
+        file: ROUTING.into(),
+        line: 106,
+        name: "cooldownRemaining".into(),
+        rule: REACH_RULE.into(),
+        pattern: "(?i)cooldown".into(),
+    }];
     a.sort();
     tally(&mut a);
     a
