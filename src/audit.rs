@@ -111,6 +111,10 @@ pub struct Summary {
     pub outside_diff: usize,
     pub files_skipped: usize,
     pub files_parsed: usize,
+    /// Files in scope that ignore rules left out (`.gitignore` and the like; `--no-ignore`
+    /// audits them).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub files_ignored: usize,
 }
 
 impl Summary {
@@ -395,7 +399,7 @@ pub struct EvidenceHit {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Skipped {
     pub file: String,
-    /// `binary`, `too-large`.
+    /// `binary`, `too-large`, `symlink` (`--no-follow`), `not-a-file`.
     pub reason: String,
 }
 
@@ -415,7 +419,7 @@ pub struct Warning {
 pub enum WarningCode {
     /// A file with a syntax error, read from a partial syntax tree (or at token level).
     SyntaxError,
-    /// Something the walk met: a symbolic link loop, an unreadable ignore file.
+    /// Something the walk met: a symbolic link loop, an unreadable ignore file, a clamped `-j`.
     Walk,
     /// A `forbid-reach` entry that names no function in scope (usually a typo).
     UnmatchedEntry,
@@ -423,15 +427,18 @@ pub enum WarningCode {
     UnusedSuppression,
     /// A baseline entry that matches no finding any more: the baseline can shrink.
     StaleBaselineEntry,
+    /// Bytes that are not valid UTF-8, each read as `?` (offsets and lines unchanged).
+    InvalidUtf8,
 }
 
 impl WarningCode {
-    pub const ALL: [WarningCode; 5] = [
+    pub const ALL: [WarningCode; 6] = [
         WarningCode::SyntaxError,
         WarningCode::Walk,
         WarningCode::UnmatchedEntry,
         WarningCode::UnusedSuppression,
         WarningCode::StaleBaselineEntry,
+        WarningCode::InvalidUtf8,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -441,6 +448,7 @@ impl WarningCode {
             WarningCode::UnmatchedEntry => "unmatched-entry",
             WarningCode::UnusedSuppression => "unused-suppression",
             WarningCode::StaleBaselineEntry => "stale-baseline-entry",
+            WarningCode::InvalidUtf8 => "invalid-utf8",
         }
     }
 
@@ -449,10 +457,15 @@ impl WarningCode {
             WarningCode::SyntaxError => {
                 "the file has a syntax error; it was read from a partial tree"
             }
-            WarningCode::Walk => "the walk met a symbolic link loop or a bad ignore file",
+            WarningCode::Walk => {
+                "the walk met a symbolic link loop or a bad ignore file, or -j was clamped"
+            }
             WarningCode::UnmatchedEntry => "a forbid-reach entry matches no function in scope",
             WarningCode::UnusedSuppression => "a routeaudit:allow directive suppresses nothing",
             WarningCode::StaleBaselineEntry => "a baseline entry matches no finding any more",
+            WarningCode::InvalidUtf8 => {
+                "the file has bytes that are not valid UTF-8; each was read as `?`"
+            }
         }
     }
 }

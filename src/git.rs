@@ -1,9 +1,10 @@
 //! Every `git` invocation of routeaudit: the repository root, the merge base, the diff of
-//! diff mode and the list of untracked files.
+//! diff mode, the files the walk audits and the list of untracked files.
 //!
 //! Owns how git is called (fixed prefixes, no colour, no external diff, unquoted paths) and
 //! how its failures are worded. It does not parse diffs (see `diffmode`).
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -11,6 +12,47 @@ use crate::error::Error;
 
 /// Runs `git -C dir ARGS`, returning standard output; the error is git's own message.
 fn run(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    run_os(dir, &args)
+}
+
+/// Which files [`ls_files`] lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Listing {
+    /// Tracked files and untracked files that no ignore rule excludes: what the walk audits.
+    Audited,
+    /// Tracked and untracked files, ignore rules or not (`--no-ignore`).
+    All,
+    /// Untracked files that an ignore rule excludes (`.gitignore`, `.git/info/exclude`, the
+    /// global excludes file).
+    Ignored,
+}
+
+/// `git ls-files` of `spec` (relative to the work tree top `top`, taken literally): the raw,
+/// NUL-separated paths relative to `top`. A nested repository or a submodule is one entry (a
+/// directory, with a trailing `/` when untracked).
+pub(crate) fn ls_files(top: &Path, spec: &Path, listing: Listing) -> Result<Vec<u8>, Error> {
+    let mut args: Vec<&OsStr> = ["--literal-pathspecs", "ls-files", "-z"]
+        .iter()
+        .map(OsStr::new)
+        .collect();
+    let flags: &[&str] = match listing {
+        Listing::Audited => &["--cached", "--others", "--exclude-standard"],
+        Listing::All => &["--cached", "--others"],
+        Listing::Ignored => &["--others", "--ignored", "--exclude-standard"],
+    };
+    args.extend(flags.iter().map(OsStr::new));
+    args.push(OsStr::new("--"));
+    args.push(if spec.as_os_str().is_empty() {
+        OsStr::new(".")
+    } else {
+        spec.as_os_str()
+    });
+    run_os(top, &args).map_err(|e| Error::Git(format!("git ls-files failed: {e}")))
+}
+
+/// Like [`run`], with arguments that may not be UTF-8 (paths).
+fn run_os(dir: &Path, args: &[&OsStr]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -20,7 +62,8 @@ fn run(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     if !out.status.success() {
         let msg = String::from_utf8_lossy(&out.stderr).trim().to_string();
         return Err(if msg.is_empty() {
-            format!("git {} failed with {}", args.join(" "), out.status)
+            let shown: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
+            format!("git {} failed with {}", shown.join(" "), out.status)
         } else {
             msg
         });

@@ -117,17 +117,27 @@ pub struct Collected {
     pub errors: Vec<FileError>,
     pub warnings: Vec<Warning>,
     pub files: usize,
+    /// Files in scope that ignore rules left out.
+    pub ignored: usize,
 }
 
-/// Walks and evaluates; returns per-file results (unsorted).
+/// Walks and evaluates; returns per-file results (unsorted). Each file is identified by its raw
+/// path, so two files whose names print alike are both audited, and overlapping arguments
+/// (`check . internal`, a file named twice) count once.
 pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptions) -> Collected {
     let policy = engine.policy;
     let out = Mutex::new(Collected::default());
     let in_scope = |rel: &str| policy.scope.contains(rel);
-    // overlapping arguments (`check . internal`, a file named twice) must not count twice
-    let seen: Mutex<std::collections::HashSet<String>> = Mutex::default();
+    let pruner = walk::DirPruner::new(policy.scope.exclude.as_ref());
+    let prune = |rel: &str| pruner.is_pruned(rel);
+    let filter = walk::Filter {
+        file: &in_scope,
+        prune: &prune,
+    };
+    let seen: Mutex<std::collections::HashSet<PathBuf>> = Mutex::default();
+    let first = |p: &Path| seen.lock().expect("seen lock").insert(p.to_path_buf());
     let visit = |f: walk::SourceFile| {
-        if !seen.lock().expect("seen lock").insert(f.rel.to_string()) {
+        if !first(f.path) {
             return;
         }
         let unit = f.lang.front().unit_of(f.rel);
@@ -136,28 +146,84 @@ pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptio
         o.files += 1;
         o.results.push((f.rel.to_string(), res));
     };
-    let event = |e: Event| {
-        let mut o = out.lock().expect("collector lock");
-        match e {
-            Event::Skipped { rel, reason } => o.skipped.push(Skipped {
-                file: rel,
-                reason: reason.into(),
-            }),
-            Event::Error { rel, message } => o.errors.push(FileError {
-                file: rel,
-                line: None,
-                message,
-            }),
-            Event::Warning { rel, message } => o.warnings.push(Warning {
-                file: Some(rel),
-                line: None,
-                code: crate::audit::WarningCode::Walk,
-                message,
-            }),
+    // a file whose content is not audited still exists: `forbid-file` holds for it
+    let unread = |f: &walk::FileId| {
+        let unit = f.lang.front().unit_of(&f.rel);
+        let mut res = engine.check_file(&f.rel, f.lang, "", &unit);
+        res.findings.retain(|x| x.rule_kind == "forbid-file");
+        FileResult {
+            findings: res.findings,
+            ..FileResult::default()
         }
     };
-    walk::walk(root, paths, opts, &in_scope, &visit, &event);
+    let ignored: Mutex<std::collections::HashSet<PathBuf>> = Mutex::default();
+    let event = |e: Event| match e {
+        Event::Skipped { file, reason } => {
+            if !first(&file.path) {
+                return;
+            }
+            let res = unread(&file);
+            let mut o = out.lock().expect("collector lock");
+            if reason == "too-large" {
+                o.errors.push(FileError {
+                    file: file.rel.clone(),
+                    line: None,
+                    message: too_large_message(opts.max_filesize),
+                });
+            }
+            o.skipped.push(Skipped {
+                file: file.rel.clone(),
+                reason: reason.into(),
+            });
+            o.results.push((file.rel, res));
+        }
+        Event::Unreadable { file, message } => {
+            if !first(&file.path) {
+                return;
+            }
+            let res = unread(&file);
+            let mut o = out.lock().expect("collector lock");
+            o.errors.push(FileError {
+                file: file.rel.clone(),
+                line: None,
+                message,
+            });
+            o.results.push((file.rel, res));
+        }
+        Event::Error { rel, message } => {
+            out.lock().expect("collector lock").errors.push(FileError {
+                file: rel,
+                line: None,
+                message,
+            })
+        }
+        Event::Warning {
+            rel,
+            line,
+            code,
+            message,
+        } => out.lock().expect("collector lock").warnings.push(Warning {
+            file: rel,
+            line,
+            code,
+            message,
+        }),
+        Event::Ignored { path } => {
+            if ignored.lock().expect("ignored lock").insert(path) {
+                out.lock().expect("collector lock").ignored += 1;
+            }
+        }
+    };
+    walk::walk(root, paths, opts, &filter, &visit, &event);
     out.into_inner().expect("collector lock")
+}
+
+/// Why a file over the size cap makes the verdict incomplete, and what to do about it.
+fn too_large_message(cap: u64) -> String {
+    format!(
+        "larger than --max-filesize ({cap} bytes): not audited; raise the cap, or pass \
+         --max-filesize 0 for none"
+    )
 }
 
 /// Runs the whole audit: policy, walk, rules, call paths, suppressions, baseline, diff mode
@@ -285,6 +351,12 @@ fn nothing_in_scope(policy: &Policy, root: &Path, paths: &[PathBuf], c: &Collect
     }
     if !c.skipped.is_empty() {
         msg.push_str(&format!("; {} file(s) skipped", c.skipped.len()));
+    }
+    if c.ignored > 0 {
+        msg.push_str(&format!(
+            "; {} file(s) left out by ignore rules (--no-ignore audits them)",
+            c.ignored
+        ));
     }
     Error::Usage(msg)
 }
@@ -414,6 +486,7 @@ fn assemble(
             files_scanned: c.files,
             files_skipped: c.skipped.len(),
             files_parsed: parsed,
+            files_ignored: c.ignored,
             ..Summary::default()
         },
         findings,
