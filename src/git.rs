@@ -29,16 +29,17 @@ pub(crate) enum Listing {
 }
 
 /// `git ls-files` of `spec` (relative to the work tree top `top`, taken literally): the raw,
-/// NUL-separated paths relative to `top`. A nested repository or a submodule is one entry (a
-/// directory, with a trailing `/` when untracked).
+/// NUL-separated entries, paths relative to `top`. Tracked files (not [`Listing::Ignored`])
+/// come as `MODE OBJECT STAGE\tPATH`, untracked ones as the bare path. A nested repository or
+/// a submodule is one entry (a directory, with a trailing `/` when untracked).
 pub(crate) fn ls_files(top: &Path, spec: &Path, listing: Listing) -> Result<Vec<u8>, Error> {
     let mut args: Vec<&OsStr> = ["--literal-pathspecs", "ls-files", "-z"]
         .iter()
         .map(OsStr::new)
         .collect();
     let flags: &[&str] = match listing {
-        Listing::Audited => &["--cached", "--others", "--exclude-standard"],
-        Listing::All => &["--cached", "--others"],
+        Listing::Audited => &["--stage", "--cached", "--others", "--exclude-standard"],
+        Listing::All => &["--stage", "--cached", "--others"],
         Listing::Ignored => &["--others", "--ignored", "--exclude-standard"],
     };
     args.extend(flags.iter().map(OsStr::new));

@@ -210,6 +210,49 @@ fn everything_in_scope_ignored_says_so() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn inside_git_submodules_nested_repositories_and_linked_directories_are_audited() {
+    let outer = tempfile::tempdir().unwrap();
+    let lib = outer.path().join("lib");
+    std::fs::create_dir(&lib).unwrap();
+    write(&lib, "l.go", ROUTING);
+    commit_all(&lib);
+    let repo = outer.path().join("main");
+    std::fs::create_dir(&repo).unwrap();
+    write(&repo, "routeaudit.toml", POLICY);
+    write(&repo, "a.go", CLEAN);
+    write(&repo, "real/r.go", "package r\nfunc CheckCooldown() {}\n");
+    std::os::unix::fs::symlink("real", repo.join("alias")).unwrap();
+    std::os::unix::fs::symlink(".", repo.join("loop")).unwrap();
+    commit_all(&repo);
+    git(
+        &repo,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            "../lib",
+            "lib",
+        ],
+    );
+    // an untracked repository inside the work tree
+    write(&repo, "nested/n.go", "package n\nfunc CheckCooldown() {}\n");
+    git(&repo.join("nested"), &["init", "-q"]);
+
+    let (code, v) = check_json(&repo, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    // the linked directory is audited once, through its real path; the loop is a warning
+    assert_eq!(
+        finding_files(&v),
+        ["lib/l.go", "nested/n.go", "real/r.go"],
+        "{v:#}"
+    );
+    assert_eq!(strings(&v, "warnings", "file"), ["loop"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 2. excluded trees are never walked
 

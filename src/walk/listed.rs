@@ -30,6 +30,8 @@ pub(crate) struct Listed {
     pub files: Vec<Candidate>,
     /// Directories git lists as one entry (submodules, nested repositories).
     pub dirs: Vec<PathBuf>,
+    /// Symbolic links to directories (followed unless `--no-follow`).
+    pub links: Vec<PathBuf>,
     /// `(top, spec, arg)` of each listing whose ignored files are to be counted.
     pub ignored: Vec<(PathBuf, PathBuf, PathBuf)>,
 }
@@ -92,6 +94,14 @@ pub(crate) fn list(ctx: &Ctx, top: &Path, arg: &Path, out: &mut Listed) {
         }
         let rel = relative(ctx.root, &path);
         if !(ctx.filter.file)(&rel) {
+            // a link to a directory is not a file in scope, but what it leads to may be
+            let link = match mode {
+                Some(m) => m == Mode::Symlink,
+                None => std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()),
+            };
+            if link && ctx.opts.follow_links && !(ctx.filter.prune)(&rel) && path.is_dir() {
+                out.links.push(path);
+            }
             continue;
         }
         if let Some(r) = &extra

@@ -100,7 +100,7 @@ pub enum Event {
 }
 
 /// What the walk asks about paths, both relative to the root: is this file in scope; is this
-/// directory excluded whole (never entered).
+/// directory (or one it is in) excluded whole, so that it is never entered.
 pub struct Filter<'a> {
     pub file: &'a (dyn Fn(&str) -> bool + Sync),
     pub prune: &'a (dyn Fn(&str) -> bool + Sync),
@@ -142,12 +142,17 @@ impl DirPruner {
         }
     }
 
-    /// Whether the directory `rel` (relative to the root, no trailing `/`) is excluded whole.
+    /// Whether the directory `rel` (relative to the root, no trailing `/`), or one of the
+    /// directories it is in, is excluded whole.
     pub fn is_pruned(&self, rel: &str) -> bool {
-        self.set.as_ref().is_some_and(|set| {
-            rel.strip_prefix(self.base.as_str())
-                .is_some_and(|r| !r.is_empty() && set.is_match(r))
-        })
+        let Some(set) = &self.set else {
+            return false;
+        };
+        let Some(r) = rel.strip_prefix(self.base.as_str()) else {
+            return false;
+        };
+        let ends = r.match_indices('/').map(|(i, _)| i).chain([r.len()]);
+        ends.filter(|&i| i > 0).any(|i| set.is_match(&r[..i]))
     }
 }
 
@@ -267,16 +272,20 @@ pub fn walk(
         for d in out.dirs {
             pending.push((d, true));
         }
-        for d in dirs {
-            // a symbolic link to a directory
+        // symbolic links to directories
+        for d in dirs.into_iter().chain(out.links) {
+            let rel = relative(root, &d);
+            if (filter.prune)(&rel) {
+                continue;
+            }
             if is_loop(&d) {
                 event(Event::Warning {
-                    rel: Some(relative(root, &d)),
+                    rel: Some(rel),
                     line: None,
                     code: WarningCode::Walk,
                     message: "symbolic link loop: not followed again".into(),
                 });
-            } else if !(filter.prune)(&relative(root, &d)) {
+            } else {
                 pending.push((d, false));
             }
         }
@@ -300,5 +309,45 @@ fn is_loop(link: &Path) -> bool {
     match (link.canonicalize(), link.parent().map(Path::canonicalize)) {
         (Ok(target), Some(Ok(parent))) => parent.starts_with(&target),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn globs(patterns: &[&str], base: &str) -> Globs {
+        let mut b = GlobSetBuilder::new();
+        for p in patterns {
+            b.add(crate::policy::parse::build_glob(p).unwrap());
+        }
+        Globs {
+            patterns: patterns.iter().map(|p| p.to_string()).collect(),
+            set: b.build().unwrap(),
+            base: base.into(),
+        }
+    }
+
+    #[test]
+    fn directories_are_pruned_only_when_everything_below_is_excluded() {
+        let g = globs(
+            &["vendor/**", "**/testdata/**", "vendor/*.go", "*.pb.go"],
+            "",
+        );
+        let p = DirPruner::new(Some(&g));
+        assert!(p.is_pruned("vendor"));
+        assert!(p.is_pruned("vendor/lib/loop"));
+        assert!(p.is_pruned("testdata"));
+        assert!(p.is_pruned("a/b/testdata"));
+        assert!(!p.is_pruned("a/vendor"), "anchored at the base");
+        assert!(!p.is_pruned("pkg"));
+        assert!(!p.is_pruned("vendorx"));
+        // anchored at the policy's directory
+        let g = globs(&["vendor/**"], "svc/");
+        let p = DirPruner::new(Some(&g));
+        assert!(p.is_pruned("svc/vendor"));
+        assert!(!p.is_pruned("vendor"));
+        assert!(!p.is_pruned("svc"));
+        assert!(!DirPruner::new(None).is_pruned("vendor"));
     }
 }
