@@ -28,11 +28,11 @@ pub(crate) enum Listing {
     Ignored,
 }
 
-/// `git ls-files` of `spec` (relative to the work tree top `top`, taken literally): the raw,
-/// NUL-separated entries, paths relative to `top`. Tracked files (not [`Listing::Ignored`])
+/// `git ls-files` of `spec` (relative to `dir`, taken literally; `""`: all of `dir`) run in
+/// `dir`: the raw, NUL-separated entries, paths relative to `dir`. Tracked files (not [`Listing::Ignored`])
 /// come as `MODE OBJECT STAGE\tPATH`, untracked ones as the bare path. A nested repository or
 /// a submodule is one entry (a directory, with a trailing `/` when untracked).
-pub(crate) fn ls_files(top: &Path, spec: &Path, listing: Listing) -> Result<Vec<u8>, Error> {
+pub(crate) fn ls_files(dir: &Path, spec: &Path, listing: Listing) -> Result<Vec<u8>, Error> {
     let mut args: Vec<&OsStr> = ["--literal-pathspecs", "ls-files", "-z"]
         .iter()
         .map(OsStr::new)
@@ -49,7 +49,7 @@ pub(crate) fn ls_files(top: &Path, spec: &Path, listing: Listing) -> Result<Vec<
     } else {
         spec.as_os_str()
     });
-    run_os(top, &args).map_err(|e| Error::Git(format!("git ls-files failed: {e}")))
+    run_os(dir, &args).map_err(|e| Error::Git(format!("git ls-files failed: {e}")))
 }
 
 /// Like [`run`], with arguments that may not be UTF-8 (paths).

@@ -433,6 +433,32 @@ fn skipped_files_are_listed_by_name() {
     assert!(out.contains("  docs/blob.txt (binary)"), "{out}");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_an_unfollowed_link_in_scope_is_listed_and_never_blocks() {
+    let dir = tree(&[("pkg/clean.go", CLEAN)]);
+    let ok = Command::new("mkfifo")
+        .arg(dir.path().join("pkg/pipe.go"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    std::os::unix::fs::symlink("clean.go", dir.path().join("pkg/link.go")).unwrap();
+    let (code, v) = check_json(dir.path(), &["--no-follow"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(
+        v["skipped"],
+        serde_json::json!([
+            {"file": "pkg/link.go", "reason": "symlink"},
+            {"file": "pkg/pipe.go", "reason": "not-a-file"}
+        ])
+    );
+    // named on the command line, the FIFO is examined, not read
+    let o = run_in(dir.path(), &["check", "pkg/pipe.go"]);
+    assert_eq!(common::code(&o), 2, "nothing was audited: {}", stderr(&o));
+    assert!(stderr(&o).contains("1 file(s) skipped"), "{}", stderr(&o));
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. two files never collapse into one
 

@@ -32,42 +32,30 @@ pub(crate) struct Listed {
     pub dirs: Vec<PathBuf>,
     /// Symbolic links to directories (followed unless `--no-follow`).
     pub links: Vec<PathBuf>,
-    /// `(top, spec, arg)` of each listing whose ignored files are to be counted.
-    pub ignored: Vec<(PathBuf, PathBuf, PathBuf)>,
+    /// The listed directories whose ignored files are to be counted.
+    pub ignored: Vec<PathBuf>,
 }
 
-/// Lists the files under `arg` (a directory, absolute and lexical) in the work tree `top`.
-pub(crate) fn list(ctx: &Ctx, top: &Path, arg: &Path, out: &mut Listed) {
-    let canon = arg.canonicalize().unwrap_or_else(|_| arg.to_path_buf());
-    let top = top.canonicalize().unwrap_or_else(|_| top.to_path_buf());
-    let Ok(spec) = canon.strip_prefix(&top).map(Path::to_path_buf) else {
-        (ctx.event)(Event::Error {
-            rel: relative(ctx.root, arg),
-            message: format!("not inside its git work tree {}", top.display()),
-        });
-        return;
-    };
+/// Lists the files under `arg` (a directory, absolute and lexical) with git. `false` when git
+/// cannot: `arg` is not in a work tree (or git is missing), and the caller walks it instead.
+pub(crate) fn list(ctx: &Ctx, arg: &Path, out: &mut Listed) -> bool {
+    let dir = arg.canonicalize().unwrap_or_else(|_| arg.to_path_buf());
     let listing = if ctx.opts.no_ignore {
         Listing::All
     } else {
         Listing::Audited
     };
-    let bytes = match git::ls_files(&top, &spec, listing) {
-        Ok(b) => b,
-        Err(e) => {
-            (ctx.event)(Event::Error {
-                rel: relative(ctx.root, arg),
-                message: e.to_string(),
-            });
-            return;
-        }
+    // run in the directory itself, git lists the files under it, relative to it
+    let Ok(bytes) = git::ls_files(&dir, Path::new(""), listing) else {
+        return false;
     };
-    // `.ignore` / `.rgignore` only when asked for, read from the audited directory down
+    // `.ignore` / `.rgignore` only when asked for, read from the top of the work tree down
     let extra = (ctx.opts.use_ignore_files && !ctx.opts.no_ignore).then(|| {
+        let top = git::toplevel(&dir).and_then(|t| t.canonicalize().ok());
         IgnoreRules::new(
             vec![".rgignore", ".ignore"],
-            vec![canon.clone()],
-            Some(top.clone()),
+            vec![dir.clone()],
+            Some(top.unwrap_or_else(|| dir.clone())),
         )
     });
     let mut last: &[u8] = b"";
@@ -82,12 +70,11 @@ pub(crate) fn list(ctx: &Ctx, top: &Path, arg: &Path, out: &mut Listed) {
             Some(n) => (n, true),
             None => (name, false),
         };
-        let rel_top = from_bytes(name);
-        if !ctx.opts.hidden && has_hidden_component(rel_top.strip_prefix(&spec).unwrap_or(&rel_top))
-        {
+        let below = from_bytes(name);
+        if !ctx.opts.hidden && has_hidden_component(&below) {
             continue;
         }
-        let path = top.join(&rel_top);
+        let path = dir.join(&below);
         if untracked_dir || mode == Some(Mode::Gitlink) {
             out.dirs.push(path);
             continue;
@@ -120,13 +107,15 @@ pub(crate) fn list(ctx: &Ctx, top: &Path, arg: &Path, out: &mut Listed) {
         super::report_rule_problems(ctx, r);
     }
     if !ctx.opts.no_ignore {
-        out.ignored.push((top, spec, canon));
+        out.ignored.push(dir);
     }
+    true
 }
 
-/// Counts the files in scope that git's ignore rules leave out under one listed directory.
-pub(crate) fn count_ignored(ctx: &Ctx, top: &Path, spec: &Path, arg: &Path) {
-    let Ok(bytes) = git::ls_files(top, spec, Listing::Ignored) else {
+/// Counts the files in scope under `dir` (a listed directory) that git's ignore rules leave
+/// out.
+pub(crate) fn count_ignored(ctx: &Ctx, dir: &Path) {
+    let Ok(bytes) = git::ls_files(dir, Path::new(""), Listing::Ignored) else {
         // the count is information, not the audit: the audited listing already succeeded
         return;
     };
@@ -134,12 +123,11 @@ pub(crate) fn count_ignored(ctx: &Ctx, top: &Path, spec: &Path, arg: &Path) {
         if name.ends_with(b"/") {
             continue;
         }
-        let rel_top = from_bytes(name);
-        let path = top.join(&rel_top);
-        let below = path.strip_prefix(arg).unwrap_or(&rel_top);
-        if !ctx.opts.hidden && has_hidden_component(below) {
+        let below = from_bytes(name);
+        if !ctx.opts.hidden && has_hidden_component(&below) {
             continue;
         }
+        let path = dir.join(&below);
         if (ctx.filter.file)(&relative(ctx.root, &path)) {
             (ctx.event)(Event::Ignored { path });
         }
@@ -201,7 +189,7 @@ pub(crate) fn read_all(ctx: &Ctx, files: &[Candidate]) -> Vec<PathBuf> {
                 });
                 continue;
             }
-            if let Outcome::Dir = read_one(ctx, &c.path, &c.rel, false, &mut buf) {
+            if let Outcome::Dir = read_one(ctx, &c.path, &c.rel, &mut buf) {
                 dirs.lock().expect("dirs lock").push(c.path.clone());
             }
         }

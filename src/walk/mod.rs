@@ -245,20 +245,23 @@ pub fn walk(
             if !done.insert(canon.clone()) {
                 continue;
             }
-            match crate::git::toplevel(&p) {
-                // a directory git listed as one entry is walked on its own only when it is a
+            let listed = if nested {
+                // a directory git listed as one entry is listed on its own only when it is a
                 // repository itself (a submodule that is not checked out is empty)
-                Some(top) if !nested || top.canonicalize().is_ok_and(|t| t == canon) => {
-                    listed::list(&ctx, &top, &p, &mut out)
-                }
-                _ => trees.push(p),
+                crate::git::toplevel(&p).is_some_and(|t| t.canonicalize().is_ok_and(|t| t == canon))
+                    && listed::list(&ctx, &p, &mut out)
+            } else {
+                listed::list(&ctx, &p, &mut out)
+            };
+            if !listed {
+                trees.push(p);
             }
         }
         let dirs = std::thread::scope(|s| {
             // git's list of ignored files is read while the files are
             let count = || {
-                for (top, spec, arg) in &out.ignored {
-                    listed::count_ignored(&ctx, top, spec, arg);
+                for dir in &out.ignored {
+                    listed::count_ignored(&ctx, dir);
                 }
             };
             let counting = std::thread::Builder::new().spawn_scoped(s, count);

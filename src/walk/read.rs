@@ -21,73 +21,42 @@ pub(crate) enum Outcome {
 }
 
 /// Reads the file at `path` (absolute) whose root-relative path is `rel`, already known to be
-/// in scope. `known_file`: the caller has seen a regular file there (no `stat` needed).
-pub(crate) fn read_one(
-    ctx: &Ctx,
-    path: &Path,
-    rel: &str,
-    known_file: bool,
-    buf: &mut Vec<u8>,
-) -> Outcome {
+/// in scope. A FIFO never blocks: the file is opened without waiting and examined before it is
+/// read; under `--no-follow` a symbolic link is not opened at all.
+pub(crate) fn read_one(ctx: &Ctx, path: &Path, rel: &str, buf: &mut Vec<u8>) -> Outcome {
     let lang = Lang::from_path(path);
     let id = || FileId {
         path: path.to_path_buf(),
         rel: rel.to_string(),
         lang,
     };
-    if !known_file {
-        if !ctx.opts.follow_links
-            && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
-        {
+    let (file, meta) = match open(path, ctx.opts.follow_links) {
+        Ok(x) => x,
+        Err(Open::Link) => {
             (ctx.event)(Event::Skipped {
                 file: id(),
                 reason: "symlink",
             });
             return Outcome::Done;
         }
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => return Outcome::Dir,
-            Ok(m) if !m.is_file() => {
-                (ctx.event)(Event::Skipped {
-                    file: id(),
-                    reason: "not-a-file",
-                });
-                return Outcome::Done;
-            }
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                // a tracked file deleted from the work tree is not there to audit; a dangling
-                // symbolic link is a file in scope that cannot be read
-                if std::fs::symlink_metadata(path).is_ok() {
-                    (ctx.event)(Event::Unreadable {
-                        file: id(),
-                        message: "cannot read: dangling symbolic link".into(),
-                    });
-                }
-                return Outcome::Done;
-            }
-            Err(e) => {
-                (ctx.event)(Event::Unreadable {
-                    file: id(),
-                    message: format!("cannot read: {e}"),
-                });
-                return Outcome::Done;
-            }
-        }
-    }
-    let opened = std::fs::File::open(path).and_then(|f| f.metadata().map(|m| (f, m)));
-    let (file, meta) = match opened {
-        Ok(x) => x,
-        Err(e) => {
+        Err(Open::Gone) => return Outcome::Done,
+        Err(Open::Failed(message)) => {
             (ctx.event)(Event::Unreadable {
                 file: id(),
-                message: format!("cannot read: {e}"),
+                message,
             });
             return Outcome::Done;
         }
     };
     if meta.is_dir() {
         return Outcome::Dir;
+    }
+    if !meta.is_file() {
+        (ctx.event)(Event::Skipped {
+            file: id(),
+            reason: "not-a-file",
+        });
+        return Outcome::Done;
     }
     let cap = ctx.opts.max_filesize;
     let too_large = |n: u64| cap > 0 && n > cap;
@@ -149,6 +118,41 @@ pub(crate) fn read_one(
         dir,
     });
     Outcome::Done
+}
+
+/// Why a file was not opened.
+enum Open {
+    /// A symbolic link, under `--no-follow`.
+    Link,
+    /// Not there (a tracked file deleted from the work tree): nothing to audit.
+    Gone,
+    /// Cannot be read, with the reason.
+    Failed(String),
+}
+
+/// Opens `path` for reading without blocking on a FIFO, and examines it.
+fn open(path: &Path, follow: bool) -> Result<(std::fs::File, std::fs::Metadata), Open> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        opts.custom_flags(libc::O_NONBLOCK | nofollow);
+    }
+    let is_link = || std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+    match opts.open(path).and_then(|f| f.metadata().map(|m| (f, m))) {
+        Ok(x) => Ok(x),
+        Err(_) if !follow && is_link() => Err(Open::Link),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if is_link() {
+                Err(Open::Failed("cannot read: dangling symbolic link".into()))
+            } else {
+                Err(Open::Gone)
+            }
+        }
+        Err(e) => Err(Open::Failed(format!("cannot read: {e}"))),
+    }
 }
 
 /// Makes `buf` valid UTF-8 in place: every byte that is not part of a valid sequence becomes

@@ -70,7 +70,7 @@ pub(crate) fn walk(ctx: &Ctx, roots: &[PathBuf]) {
                 return WalkState::Continue;
             }
             if ft.is_file() {
-                read_one(ctx, path, &rel, true, &mut buf);
+                read_one(ctx, path, &rel, &mut buf);
             } else {
                 let reason = if ft.is_symlink() {
                     "symlink"
