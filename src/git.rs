@@ -19,27 +19,30 @@ fn run(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 /// Which files [`ls_files`] lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Listing {
-    /// Tracked files and untracked files that no ignore rule excludes: what the walk audits.
-    Audited,
-    /// Tracked and untracked files, ignore rules or not (`--no-ignore`).
-    All,
-    /// Untracked files that an ignore rule excludes (`.gitignore`, `.git/info/exclude`, the
+    /// Tracked files, with their modes (reads the index only).
+    Tracked,
+    /// Untracked files that no ignore rule excludes (`.gitignore`, `.git/info/exclude`, the
     /// global excludes file).
+    Untracked,
+    /// Untracked files, ignore rules or not (`--no-ignore`).
+    UntrackedAll,
+    /// Untracked files that an ignore rule excludes.
     Ignored,
 }
 
 /// `git ls-files` of `spec` (relative to `dir`, taken literally; `""`: all of `dir`) run in
-/// `dir`: the raw, NUL-separated entries, paths relative to `dir`. Tracked files (not [`Listing::Ignored`])
-/// come as `MODE OBJECT STAGE\tPATH`, untracked ones as the bare path. A nested repository or
-/// a submodule is one entry (a directory, with a trailing `/` when untracked).
+/// `dir`: the raw, NUL-separated entries, paths relative to `dir`. Tracked files come as
+/// `MODE OBJECT STAGE\tPATH`, untracked ones as the bare path. A nested repository or a
+/// submodule is one entry (a directory, with a trailing `/` when untracked).
 pub(crate) fn ls_files(dir: &Path, spec: &Path, listing: Listing) -> Result<Vec<u8>, Error> {
     let mut args: Vec<&OsStr> = ["--literal-pathspecs", "ls-files", "-z"]
         .iter()
         .map(OsStr::new)
         .collect();
     let flags: &[&str] = match listing {
-        Listing::Audited => &["--stage", "--cached", "--others", "--exclude-standard"],
-        Listing::All => &["--stage", "--cached", "--others"],
+        Listing::Tracked => &["--stage", "--cached"],
+        Listing::Untracked => &["--others", "--exclude-standard"],
+        Listing::UntrackedAll => &["--others"],
         Listing::Ignored => &["--others", "--ignored", "--exclude-standard"],
     };
     args.extend(flags.iter().map(OsStr::new));

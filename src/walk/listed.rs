@@ -24,7 +24,7 @@ pub(crate) struct Candidate {
     pub symlink: bool,
 }
 
-/// The work of one listed directory: what to read, and where to look for ignored files.
+/// What git listed: files to read, and directories to look into.
 #[derive(Default)]
 pub(crate) struct Listed {
     pub files: Vec<Candidate>,
@@ -32,30 +32,45 @@ pub(crate) struct Listed {
     pub dirs: Vec<PathBuf>,
     /// Symbolic links to directories (followed unless `--no-follow`).
     pub links: Vec<PathBuf>,
-    /// The listed directories whose ignored files are to be counted.
-    pub ignored: Vec<PathBuf>,
 }
 
-/// Lists the files under `arg` (a directory, absolute and lexical) with git. `false` when git
-/// cannot: `arg` is not in a work tree (or git is missing), and the caller walks it instead.
-pub(crate) fn list(ctx: &Ctx, arg: &Path, out: &mut Listed) -> bool {
+/// Lists the tracked files under `arg` (a directory, absolute and lexical) with git, and
+/// returns the directory git ran in (resolved). `None` when git cannot: `arg` is not in a work
+/// tree (or git is missing), and the caller walks it instead.
+pub(crate) fn list_tracked(ctx: &Ctx, arg: &Path, out: &mut Listed) -> Option<PathBuf> {
     let dir = arg.canonicalize().unwrap_or_else(|_| arg.to_path_buf());
-    let listing = if ctx.opts.no_ignore {
-        Listing::All
-    } else {
-        Listing::Audited
-    };
     // run in the directory itself, git lists the files under it, relative to it
-    let Ok(bytes) = git::ls_files(&dir, Path::new(""), listing) else {
-        return false;
+    let bytes = git::ls_files(&dir, Path::new(""), Listing::Tracked).ok()?;
+    add_entries(ctx, &dir, &bytes, out);
+    Some(dir)
+}
+
+/// Lists the untracked files under `dir` (returned by [`list_tracked`]) that no ignore rule
+/// excludes, or all of them under `--no-ignore`.
+pub(crate) fn list_untracked(ctx: &Ctx, dir: &Path, out: &mut Listed) {
+    let listing = if ctx.opts.no_ignore {
+        Listing::UntrackedAll
+    } else {
+        Listing::Untracked
     };
+    match git::ls_files(dir, Path::new(""), listing) {
+        Ok(bytes) => add_entries(ctx, dir, &bytes, out),
+        Err(e) => (ctx.event)(Event::Error {
+            rel: relative(ctx.root, dir),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Adds the entries of one `ls-files` output, run in `dir`.
+fn add_entries(ctx: &Ctx, dir: &Path, bytes: &[u8], out: &mut Listed) {
     // `.ignore` / `.rgignore` only when asked for, read from the top of the work tree down
     let extra = (ctx.opts.use_ignore_files && !ctx.opts.no_ignore).then(|| {
-        let top = git::toplevel(&dir).and_then(|t| t.canonicalize().ok());
+        let top = git::toplevel(dir).and_then(|t| t.canonicalize().ok());
         IgnoreRules::new(
             vec![".rgignore", ".ignore"],
-            vec![dir.clone()],
-            Some(top.unwrap_or_else(|| dir.clone())),
+            vec![dir.to_path_buf()],
+            Some(top.unwrap_or_else(|| dir.to_path_buf())),
         )
     });
     let mut last: &[u8] = b"";
@@ -106,14 +121,10 @@ pub(crate) fn list(ctx: &Ctx, arg: &Path, out: &mut Listed) -> bool {
     if let Some(r) = &extra {
         super::report_rule_problems(ctx, r);
     }
-    if !ctx.opts.no_ignore {
-        out.ignored.push(dir);
-    }
-    true
 }
 
-/// Counts the files in scope under `dir` (a listed directory) that git's ignore rules leave
-/// out.
+/// Counts the files in scope under `dir` (returned by [`list_tracked`]) that git's ignore
+/// rules leave out.
 pub(crate) fn count_ignored(ctx: &Ctx, dir: &Path) {
     let Ok(bytes) = git::ls_files(dir, Path::new(""), Listing::Ignored) else {
         // the count is information, not the audit: the audited listing already succeeded

@@ -227,6 +227,9 @@ pub fn walk(
     while !pending.is_empty() {
         let mut out = listed::Listed::default();
         let mut trees = Vec::new();
+        // directories git listed: their untracked and ignored files are listed while the
+        // tracked ones are read
+        let mut repos = Vec::new();
         for (p, nested) in std::mem::take(&mut pending) {
             let is_dir = std::fs::metadata(&p).is_ok_and(|m| m.is_dir());
             if !is_dir {
@@ -245,38 +248,53 @@ pub fn walk(
             if !done.insert(canon.clone()) {
                 continue;
             }
-            let listed = if nested {
-                // a directory git listed as one entry is listed on its own only when it is a
-                // repository itself (a submodule that is not checked out is empty)
-                crate::git::toplevel(&p).is_some_and(|t| t.canonicalize().is_ok_and(|t| t == canon))
-                    && listed::list(&ctx, &p, &mut out)
-            } else {
-                listed::list(&ctx, &p, &mut out)
-            };
-            if !listed {
-                trees.push(p);
+            // a directory git listed as one entry is listed on its own only when it is a
+            // repository itself (a submodule that is not checked out is empty)
+            let own_repo = !nested
+                || crate::git::toplevel(&p)
+                    .is_some_and(|t| t.canonicalize().is_ok_and(|t| t == canon));
+            match own_repo
+                .then(|| listed::list_tracked(&ctx, &p, &mut out))
+                .flatten()
+            {
+                Some(dir) => repos.push(dir),
+                None => trees.push(p),
             }
         }
-        let dirs = std::thread::scope(|s| {
-            // git's list of ignored files is read while the files are
+        let (dirs, untracked) = std::thread::scope(|s| {
             let count = || {
-                for dir in &out.ignored {
-                    listed::count_ignored(&ctx, dir);
+                if !opts.no_ignore {
+                    for dir in &repos {
+                        listed::count_ignored(&ctx, dir);
+                    }
                 }
             };
+            let others = || {
+                let mut o = listed::Listed::default();
+                for dir in &repos {
+                    listed::list_untracked(&ctx, dir, &mut o);
+                }
+                o
+            };
             let counting = std::thread::Builder::new().spawn_scoped(s, count);
-            let dirs = listed::read_all(&ctx, &out.files);
+            let listing = std::thread::Builder::new().spawn_scoped(s, others);
+            let mut dirs = listed::read_all(&ctx, &out.files);
+            let untracked = match listing {
+                Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Err(_) => others(),
+            };
+            dirs.extend(listed::read_all(&ctx, &untracked.files));
             if counting.is_err() {
                 count();
             }
-            dirs
+            (dirs, untracked)
         });
         tree::walk(&ctx, &trees);
-        for d in out.dirs {
+        for d in out.dirs.into_iter().chain(untracked.dirs) {
             pending.push((d, true));
         }
         // symbolic links to directories
-        for d in dirs.into_iter().chain(out.links) {
+        for d in dirs.into_iter().chain(out.links).chain(untracked.links) {
             let rel = relative(root, &d);
             if (filter.prune)(&rel) {
                 continue;
