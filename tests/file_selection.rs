@@ -172,6 +172,15 @@ fn untracked_files_count_unless_ignored_and_ignored_ones_are_counted() {
     assert_eq!(code, 1);
     assert_eq!(finding_files(&v), ["pkg/new.go", "scratch/routing.go"]);
     assert!(v["summary"].get("files_ignored").is_none());
+
+    // a file named on the command line is audited whatever the ignore files say
+    let o = run_in(
+        dir.path(),
+        &["check", "scratch/routing.go", "--format", "json"],
+    );
+    assert_eq!(common::code(&o), 1, "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(finding_files(&v), ["scratch/routing.go"]);
 }
 
 #[test]
