@@ -140,6 +140,10 @@ pub struct Summary {
     pub suppression_warnings: usize,
     pub files_skipped: usize,
     pub files_parsed: usize,
+    /// Files in scope that ignore rules left out (`.gitignore` and the like; `--no-ignore`
+    /// audits them).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub files_ignored: usize,
 }
 
 impl Summary {
@@ -424,7 +428,7 @@ pub struct EvidenceHit {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Skipped {
     pub file: String,
-    /// `binary`, `too-large`.
+    /// `binary`, `too-large`, `symlink` (`--no-follow`), `not-a-file`.
     pub reason: String,
 }
 
@@ -444,7 +448,7 @@ pub struct Warning {
 pub enum WarningCode {
     /// A file with a syntax error, read from a partial syntax tree (or at token level).
     SyntaxError,
-    /// Something the walk met: a symbolic link loop, an unreadable ignore file.
+    /// Something the walk met: a symbolic link loop, an unreadable ignore file, a clamped `-j`.
     Walk,
     /// A `forbid-reach` entry that names no function in scope (usually a typo).
     UnmatchedEntry,
@@ -454,16 +458,19 @@ pub enum WarningCode {
     StaleBaselineEntry,
     /// A `routeaudit:allow` directive names a rule the policy does not have.
     UnknownRule,
+    /// Bytes that are not valid UTF-8, each read as `?` (offsets and lines unchanged).
+    InvalidUtf8,
 }
 
 impl WarningCode {
-    pub const ALL: [WarningCode; 6] = [
+    pub const ALL: [WarningCode; 7] = [
         WarningCode::SyntaxError,
         WarningCode::Walk,
         WarningCode::UnmatchedEntry,
         WarningCode::UnusedSuppression,
         WarningCode::StaleBaselineEntry,
         WarningCode::UnknownRule,
+        WarningCode::InvalidUtf8,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -474,6 +481,7 @@ impl WarningCode {
             WarningCode::UnusedSuppression => "unused-suppression",
             WarningCode::StaleBaselineEntry => "stale-baseline-entry",
             WarningCode::UnknownRule => "unknown-rule",
+            WarningCode::InvalidUtf8 => "invalid-utf8",
         }
     }
 
@@ -482,12 +490,17 @@ impl WarningCode {
             WarningCode::SyntaxError => {
                 "the file has a syntax error; it was read from a partial tree"
             }
-            WarningCode::Walk => "the walk met a symbolic link loop or a bad ignore file",
+            WarningCode::Walk => {
+                "the walk met a symbolic link loop or a bad ignore file, or -j was clamped"
+            }
             WarningCode::UnmatchedEntry => "a forbid-reach entry matches no function in scope",
             WarningCode::UnusedSuppression => "a routeaudit:allow directive suppresses nothing",
             WarningCode::StaleBaselineEntry => "a baseline entry matches no finding any more",
             WarningCode::UnknownRule => {
                 "a routeaudit:allow directive names a rule the policy does not have"
+            }
+            WarningCode::InvalidUtf8 => {
+                "the file has bytes that are not valid UTF-8; each was read as `?`"
             }
         }
     }

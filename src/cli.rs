@@ -53,19 +53,24 @@ pub struct ScanArgs {
     /// the builtin `pure-executor` pack.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// Do not honour .gitignore, .ignore and other ignore files.
+    /// Also audit files that ignore rules leave out (inside git: untracked ignored files;
+    /// tracked files are always audited).
     #[arg(long)]
     pub no_ignore: bool,
+    /// Also honour .ignore and .rgignore files (never honoured otherwise).
+    #[arg(long, conflicts_with = "no_ignore")]
+    pub use_ignore_files: bool,
     /// Also audit hidden files and directories.
     #[arg(long)]
     pub hidden: bool,
     /// Do not follow symbolic links.
     #[arg(long)]
     pub no_follow: bool,
-    /// Skip (and list) files larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
+    /// Files in scope larger than this many bytes are not read, and the verdict is incomplete
+    /// (exit 2) naming them; 0: no cap.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_FILESIZE)]
     pub max_filesize: u64,
-    /// Worker threads (0: one per core).
+    /// Worker threads (0: one per core; at most 8 per core).
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub threads: usize,
     /// Test results to include as evidence: `go test -json` output or JUnit XML (repeatable).

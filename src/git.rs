@@ -1,9 +1,10 @@
 //! Every `git` invocation of routeaudit: the repository root, the merge base, the diff of
-//! diff mode and the list of untracked files.
+//! diff mode, the files the walk audits and the list of untracked files.
 //!
 //! Owns how git is called (fixed prefixes, no colour, no external diff, unquoted paths) and
 //! how its failures are worded. It does not parse diffs (see `diffmode`).
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -11,6 +12,51 @@ use crate::error::Error;
 
 /// Runs `git -C dir ARGS`, returning standard output; the error is git's own message.
 fn run(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    run_os(dir, &args)
+}
+
+/// Which files [`ls_files`] lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Listing {
+    /// Tracked files, with their modes (reads the index only).
+    Tracked,
+    /// Untracked files that no ignore rule excludes (`.gitignore`, `.git/info/exclude`, the
+    /// global excludes file).
+    Untracked,
+    /// Untracked files, ignore rules or not (`--no-ignore`).
+    UntrackedAll,
+    /// Untracked files that an ignore rule excludes.
+    Ignored,
+}
+
+/// `git ls-files` of `spec` (relative to `dir`, taken literally; `""`: all of `dir`) run in
+/// `dir`: the raw, NUL-separated entries, paths relative to `dir`. Tracked files come as
+/// `MODE OBJECT STAGE\tPATH`, untracked ones as the bare path. A nested repository or a
+/// submodule is one entry (a directory, with a trailing `/` when untracked).
+pub(crate) fn ls_files(dir: &Path, spec: &Path, listing: Listing) -> Result<Vec<u8>, Error> {
+    let mut args: Vec<&OsStr> = ["--literal-pathspecs", "ls-files", "-z"]
+        .iter()
+        .map(OsStr::new)
+        .collect();
+    let flags: &[&str] = match listing {
+        Listing::Tracked => &["--stage", "--cached"],
+        Listing::Untracked => &["--others", "--exclude-standard"],
+        Listing::UntrackedAll => &["--others"],
+        Listing::Ignored => &["--others", "--ignored", "--exclude-standard"],
+    };
+    args.extend(flags.iter().map(OsStr::new));
+    args.push(OsStr::new("--"));
+    args.push(if spec.as_os_str().is_empty() {
+        OsStr::new(".")
+    } else {
+        spec.as_os_str()
+    });
+    run_os(dir, &args).map_err(|e| Error::Git(format!("git ls-files failed: {e}")))
+}
+
+/// Like [`run`], with arguments that may not be UTF-8 (paths).
+fn run_os(dir: &Path, args: &[&OsStr]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -20,7 +66,8 @@ fn run(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     if !out.status.success() {
         let msg = String::from_utf8_lossy(&out.stderr).trim().to_string();
         return Err(if msg.is_empty() {
-            format!("git {} failed with {}", args.join(" "), out.status)
+            let shown: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
+            format!("git {} failed with {}", shown.join(" "), out.status)
         } else {
             msg
         });

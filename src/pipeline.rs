@@ -108,50 +108,142 @@ fn anchor_of(root: &Path, dir: &Path) -> String {
 /// The merged output of the walk, before the verdict.
 #[derive(Default)]
 pub struct Collected {
+    /// The files that contributed something (most files contribute nothing and are only
+    /// counted: memory follows the findings, not the tree).
     pub results: Vec<(String, FileResult)>,
     pub skipped: Vec<Skipped>,
     pub errors: Vec<FileError>,
     pub warnings: Vec<Warning>,
     pub files: usize,
+    /// Files in scope that ignore rules left out.
+    pub ignored: usize,
+    /// Call-graph units that may hold an entry function.
+    pub entry_units: std::collections::HashSet<String>,
+    /// Files not parsed whose functions the call graph may want, by unit: the shown path,
+    /// the path to read, and the index of the file's kept result, if any.
+    pub deferred: std::collections::HashMap<String, Vec<(String, PathBuf, Option<usize>)>>,
 }
 
-/// Walks and evaluates; returns per-file results (unsorted).
+impl Collected {
+    /// Records one file's result: kept when it holds anything, else only noted (a file
+    /// the call graph may want later is remembered by path).
+    fn keep(&mut self, rel: &str, path: &Path, unit: &str, res: FileResult) {
+        if res.may_hold_entry {
+            self.entry_units.insert(unit.to_string());
+        }
+        let deferred = res.graph_deferred;
+        let slot = (!res.is_empty()).then(|| {
+            self.results.push((rel.to_string(), res));
+            self.results.len() - 1
+        });
+        if deferred {
+            self.deferred.entry(unit.to_string()).or_default().push((
+                rel.to_string(),
+                path.to_path_buf(),
+                slot,
+            ));
+        }
+    }
+}
+
+/// Walks and evaluates; returns per-file results (unsorted). Each file is identified by its raw
+/// path, so two files whose names print alike are both audited, and overlapping arguments
+/// (`check . internal`, a file named twice) count once.
 pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptions) -> Collected {
     let policy = engine.policy;
     let out = Mutex::new(Collected::default());
     let in_scope = |rel: &str| policy.scope.contains(rel);
-    // overlapping arguments (`check . internal`, a file named twice) must not count twice
-    let seen: Mutex<std::collections::HashSet<String>> = Mutex::default();
+    let pruner = walk::DirPruner::new(policy.scope.exclude.as_ref());
+    let prune = |rel: &str| pruner.is_pruned(rel);
+    let filter = walk::Filter {
+        file: &in_scope,
+        prune: &prune,
+    };
+    let seen: Mutex<std::collections::HashSet<PathBuf>> = Mutex::default();
+    let first = |p: &Path| seen.lock().expect("seen lock").insert(p.to_path_buf());
     let visit = |f: walk::SourceFile| {
-        if !seen.lock().expect("seen lock").insert(f.rel.to_string()) {
+        if !first(f.path) {
             return;
         }
         let unit = f.lang.front().unit_of(f.rel);
         let res = engine.check_file(f.rel, f.lang, f.text, &unit);
         let mut o = out.lock().expect("collector lock");
         o.files += 1;
-        o.results.push((f.rel.to_string(), res));
+        o.keep(f.rel, f.path, &unit, res);
     };
-    let event = |e: Event| {
-        let mut o = out.lock().expect("collector lock");
-        match e {
-            Event::Skipped { rel, reason } => o.skipped.push(Skipped {
-                file: rel,
-                reason: reason.into(),
-            }),
-            Event::Error { rel, message } => {
-                o.errors.push(FileError::unreadable(rel, None, message))
-            }
-            Event::Warning { rel, message } => o.warnings.push(Warning {
-                file: Some(rel),
-                line: None,
-                code: crate::audit::WarningCode::Walk,
-                message,
-            }),
+    // a file whose content is not audited still exists: `forbid-file` holds for it
+    let unread = |f: &walk::FileId| {
+        let unit = f.lang.front().unit_of(&f.rel);
+        let mut res = engine.check_file(&f.rel, f.lang, "", &unit);
+        res.findings.retain(|x| x.rule_kind == "forbid-file");
+        FileResult {
+            findings: res.findings,
+            ..FileResult::default()
         }
     };
-    walk::walk(root, paths, opts, &in_scope, &visit, &event);
+    let ignored: Mutex<std::collections::HashSet<PathBuf>> = Mutex::default();
+    let event = |e: Event| match e {
+        Event::Skipped { file, reason } => {
+            if !first(&file.path) {
+                return;
+            }
+            let res = unread(&file);
+            let mut o = out.lock().expect("collector lock");
+            if reason == "too-large" {
+                o.errors.push(FileError::unreadable(
+                    file.rel.clone(),
+                    None,
+                    too_large_message(opts.max_filesize),
+                ));
+            }
+            o.skipped.push(Skipped {
+                file: file.rel.clone(),
+                reason: reason.into(),
+            });
+            o.results.push((file.rel, res));
+        }
+        Event::Unreadable { file, message } => {
+            if !first(&file.path) {
+                return;
+            }
+            let res = unread(&file);
+            let mut o = out.lock().expect("collector lock");
+            o.errors
+                .push(FileError::unreadable(file.rel.clone(), None, message));
+            o.results.push((file.rel, res));
+        }
+        Event::Error { rel, message } => out
+            .lock()
+            .expect("collector lock")
+            .errors
+            .push(FileError::unreadable(rel, None, message)),
+        Event::Warning {
+            rel,
+            line,
+            code,
+            message,
+        } => out.lock().expect("collector lock").warnings.push(Warning {
+            file: rel,
+            line,
+            code,
+            message,
+        }),
+        Event::Ignored { path } => {
+            if ignored.lock().expect("ignored lock").insert(path) {
+                out.lock().expect("collector lock").ignored += 1;
+            }
+        }
+    };
+    walk::walk(root, paths, opts, &filter, &visit, &event);
     out.into_inner().expect("collector lock")
+}
+
+/// Why a file over the size cap makes the verdict incomplete, and what to do about it.
+fn too_large_message(cap: u64) -> String {
+    format!(
+        "larger than --max-filesize ({cap} bytes): not audited; raise the cap, or pass \
+         --max-filesize 0 for none"
+    )
 }
 
 /// Runs the whole audit: policy, walk, rules, call paths, suppressions, baseline, diff mode
@@ -200,7 +292,7 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
 
     let engine = Engine::new(&policy, req.needs);
     let mut collected = collect(&engine, &root, &paths, &req.walk);
-    complete_graph(&engine, &root, &mut collected);
+    complete_graph(&engine, &mut collected);
     if collected.files == 0 && collected.errors.is_empty() {
         return Err(nothing_in_scope(&policy, &root, &paths, &collected));
     }
@@ -273,43 +365,37 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
 /// only the units that hold an entry function: their files that the prefilter did not parse
 /// are read again, whole. Their results replace the prefiltered ones (a full read gives the
 /// same findings, plus the functions).
-fn complete_graph(engine: &Engine, root: &Path, c: &mut Collected) {
-    let unit = |rel: &str| {
-        crate::lang::Lang::from_path(Path::new(rel))
-            .front()
-            .unit_of(rel)
-    };
-    let units: std::collections::HashSet<String> = c
-        .results
+fn complete_graph(engine: &Engine, c: &mut Collected) {
+    let again: Vec<(String, PathBuf, Option<usize>, String)> = c
+        .entry_units
         .iter()
-        .filter(|(_, r)| r.may_hold_entry)
-        .map(|(rel, _)| unit(rel))
+        .flat_map(|u| {
+            c.deferred
+                .remove(u)
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |(rel, path, slot)| (rel, path, slot, u.clone()))
+        })
         .collect();
-    if units.is_empty() {
-        return;
-    }
-    for (rel, res) in &mut c.results {
-        if !res.graph_deferred {
-            continue;
-        }
-        let u = unit(rel);
-        if !units.contains(&u) {
-            continue;
-        }
-        let lang = crate::lang::Lang::from_path(Path::new(rel.as_str()));
-        match std::fs::read(root.join(rel.as_str())) {
-            Ok(bytes) => {
-                let text = String::from_utf8_lossy(&bytes);
-                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                *res = engine.check_file_full(rel, lang, text, &u);
+    for (rel, path, slot, unit) in again {
+        let lang = crate::lang::Lang::from_path(&path);
+        let res = match crate::walk::read_again(&path) {
+            Ok(text) => engine.check_file_full(&rel, lang, &text, &unit),
+            Err(e) => {
+                c.errors.push(FileError::unreadable(
+                    rel.clone(),
+                    None,
+                    format!("cannot read again for the call graph: {e}"),
+                ));
+                continue;
             }
-            Err(e) => c.errors.push(FileError::unreadable(
-                rel.clone(),
-                None,
-                format!("cannot read again for the call graph: {e}"),
-            )),
+        };
+        match slot {
+            Some(i) => c.results[i].1 = res,
+            None => c.results.push((rel, res)),
         }
     }
+    c.deferred.clear();
 }
 
 /// `p` (as typed, relative to the current directory or absolute) relative to `root`; a
@@ -344,6 +430,12 @@ fn nothing_in_scope(policy: &Policy, root: &Path, paths: &[PathBuf], c: &Collect
     }
     if !c.skipped.is_empty() {
         msg.push_str(&format!("; {} file(s) skipped", c.skipped.len()));
+    }
+    if c.ignored > 0 {
+        msg.push_str(&format!(
+            "; {} file(s) left out by ignore rules (--no-ignore audits them)",
+            c.ignored
+        ));
     }
     Error::Usage(msg)
 }
@@ -475,6 +567,7 @@ fn assemble(
             files_scanned: c.files,
             files_skipped: c.skipped.len(),
             files_parsed: parsed,
+            files_ignored: c.ignored,
             ..Summary::default()
         },
         findings,

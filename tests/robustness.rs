@@ -19,49 +19,55 @@ fn tree() -> tempfile::TempDir {
 }
 
 #[test]
-fn invalid_utf8_is_exit_2_naming_file_and_line() {
+fn invalid_utf8_is_read_with_a_warning_naming_file_and_line() {
     let dir = tree();
     std::fs::write(
         dir.path().join("latin1.go"),
-        b"package a\n// caf\xe9\nfunc g() {}\n",
+        b"package a\n// caf\xe9\nfunc g() { CheckCooldown() }\n",
     )
     .unwrap();
     let (code, v) = check_json(dir.path(), &[]);
-    assert_eq!(code, 2);
-    assert_eq!(v["verdict"], "error");
-    let e = &v["errors"][0];
-    assert_eq!(e["file"], "latin1.go");
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("invalid UTF-8 at line 2"),
-        "{e}"
-    );
-    // the rest was still audited
-    assert_eq!(v["findings"][0]["file"], "ok.go");
+    assert_eq!(code, 1, "{v:#}");
+    assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
+    let w = &v["warnings"][0];
+    assert_eq!(w["file"], "latin1.go");
+    assert_eq!(w["line"], 2);
+    assert_eq!(w["code"], "invalid-utf8");
+    // the file was audited, and so was the rest
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["latin1.go", "ok.go"]);
 }
 
 #[test]
-fn binary_and_huge_files_are_skipped_and_listed() {
+fn binary_and_huge_files_are_listed_and_a_huge_one_makes_the_run_incomplete() {
     let dir = tree();
+    // a source file with NUL bytes is still a source file; a text file with them is binary
     let mut bin = b"package a\n".to_vec();
     bin.extend_from_slice(&[0, 1, 2, 3]);
-    std::fs::write(dir.path().join("blob.go"), bin).unwrap();
+    std::fs::write(dir.path().join("blob.go"), &bin).unwrap();
+    let policy = format!("{POLICY}[scope]\ninclude = [\"**/*.go\", \"**/*.dat\"]\n");
+    std::fs::write(dir.path().join("routeaudit.toml"), policy).unwrap();
+    std::fs::write(dir.path().join("blob.dat"), &bin).unwrap();
     std::fs::write(dir.path().join("big.go"), "// CheckCooldown\n".repeat(2000)).unwrap();
     let (code, v) = check_json(dir.path(), &["--max-filesize", "10000"]);
-    assert_eq!(code, 1, "ok.go still fails");
+    assert_eq!(code, 2, "big.go was not audited");
     assert_eq!(
         v["skipped"],
-        serde_json::json!([{"file": "big.go", "reason": "too-large"}, {"file": "blob.go", "reason": "binary"}])
+        serde_json::json!([{"file": "big.go", "reason": "too-large"}, {"file": "blob.dat", "reason": "binary"}])
     );
     assert_eq!(v["summary"]["files_skipped"], 2);
+    assert_eq!(v["errors"][0]["file"], "big.go");
     let human = stdout(&run_in(
         dir.path(),
         &["check", ".", "--max-filesize", "10000", "--color", "never"],
     ));
     assert!(
-        human.contains("note: skipped 2 file(s): 1 binary, 1 too-large"),
+        human.contains("note: skipped 2 file(s): 1 too-large, 1 binary\n  big.go (too-large)\n  blob.dat (binary)\n"),
         "{human}"
     );
 }

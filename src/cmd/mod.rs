@@ -26,6 +26,7 @@ fn request(scan: &ScanArgs, needs: Needs, fail_on: Option<Severity>) -> Request 
         policy: scan.policy.clone(),
         walk: crate::walk::WalkOptions {
             no_ignore: scan.no_ignore,
+            use_ignore_files: scan.use_ignore_files,
             hidden: scan.hidden,
             follow_links: !scan.no_follow,
             max_filesize: scan.max_filesize,

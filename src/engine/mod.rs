@@ -64,6 +64,22 @@ pub struct FileResult {
     pub directive_errors: Vec<crate::suppress::DirectiveError>,
 }
 
+impl FileResult {
+    /// Nothing to report from this file (it may still be deferred for the call graph).
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty()
+            && self.mentions.is_empty()
+            && self.required.is_empty()
+            && self.evidence.is_empty()
+            && self.functions.is_empty()
+            && self.warnings.is_empty()
+            && self.graph.is_empty()
+            && !self.parsed
+            && self.directives.is_empty()
+            && self.directive_errors.is_empty()
+    }
+}
+
 /// What the caller needs beyond findings.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Needs {

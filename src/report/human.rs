@@ -88,19 +88,23 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<(
         )?;
     }
     if !audit.skipped.is_empty() {
-        let mut reasons: Vec<String> = Vec::new();
-        for r in ["binary", "too-large"] {
-            let n = audit.skipped.iter().filter(|s| s.reason == r).count();
-            if n > 0 {
-                reasons.push(format!("{n} {r}"));
+        let mut reasons: Vec<(String, usize)> = Vec::new();
+        for sk in &audit.skipped {
+            match reasons.iter_mut().find(|(r, _)| *r == sk.reason) {
+                Some((_, n)) => *n += 1,
+                None => reasons.push((sk.reason.clone(), 1)),
             }
         }
+        let reasons: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
         writeln!(
             out,
             "note: skipped {} file(s): {}",
             audit.skipped.len(),
             reasons.join(", ")
         )?;
+        for sk in &audit.skipped {
+            writeln!(out, "  {} ({})", sk.file, sk.reason)?;
+        }
     }
     if let Some(t) = &audit.tests {
         test_results(t, out, style)?;
@@ -245,23 +249,23 @@ fn summary(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> 
         "{} in comments/strings",
         plural(s.mentions, "mention")
     ));
-    let errs: String = audit
-        .error_kinds()
-        .into_iter()
-        .map(|(kind, n)| format!(", {}", kind.count(n)))
-        .collect();
+    let mut files = String::new();
+    if s.files_skipped > 0 {
+        files.push_str(&format!(", {} skipped", s.files_skipped));
+    }
+    if s.files_ignored > 0 {
+        files.push_str(&format!(", {} left out by ignore rules", s.files_ignored));
+    }
+    for (kind, n) in audit.error_kinds() {
+        files.push_str(&format!(", {}", kind.count(n)));
+    }
     writeln!(
         out,
-        "routeaudit {verdict}: {} — {} ({} file{} scanned{}{errs}; policy {})",
+        "routeaudit {verdict}: {} — {} ({} file{} scanned{files}; policy {})",
         audit.policy.name,
         parts.join(", "),
         s.files_scanned,
         if s.files_scanned == 1 { "" } else { "s" },
-        if s.files_skipped > 0 {
-            format!(", {} skipped", s.files_skipped)
-        } else {
-            String::new()
-        },
         audit.policy.source,
     )
 }
