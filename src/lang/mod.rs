@@ -309,7 +309,8 @@ pub fn extract(lang: Lang, rel: &str, src: &str) -> FileFacts {
 /// where listed names occur only in text.
 pub fn text_only(lang: Lang, rel: &str, src: &str) -> Option<FileFacts> {
     let text = match lang {
-        Lang::Go => golex::text_regions(src),
+        // `None` when the lexer cannot vouch for the parser's regions: parse instead
+        Lang::Go => golex::text_regions(src)?,
         // test flags in Rust come from attributes, which only the parse sees
         Lang::Rust if !has_test_attribute(src) => rust::text_regions(src),
         _ => return None,

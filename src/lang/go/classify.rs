@@ -1,0 +1,114 @@
+//! Which occurrence kind an identifier is, from its place in the tree-sitter-go tree.
+
+use tree_sitter::Node;
+
+use super::Anc;
+use crate::lang::OccKind;
+
+/// The occurrence kind of an identifier from its place in the tree; `None` for names that
+/// are not occurrences (labels).
+pub(super) fn classify(node: Node, field: Option<&str>, anc: &[Anc]) -> Option<OccKind> {
+    let parent = anc.last()?;
+    let pk = parent.node.kind();
+    Some(match (pk, field) {
+        ("function_declaration", Some("name")) => OccKind::Func,
+        ("method_declaration", Some("name")) => OccKind::Method,
+        ("method_elem" | "method_spec", Some("name")) => OccKind::Method,
+        ("type_spec" | "type_alias", Some("name")) => OccKind::Type,
+        ("type_parameter_declaration", Some("name")) => OccKind::Type,
+        ("field_declaration", Some("name")) => OccKind::Field,
+        ("const_spec", Some("name")) => OccKind::Const,
+        ("var_spec", Some("name")) => OccKind::Var,
+        ("parameter_declaration" | "variadic_parameter_declaration", Some("name")) => OccKind::Var,
+        ("expression_list", _) if is_declaring_list(anc) => OccKind::Var,
+        ("call_expression", Some("function")) => OccKind::Call,
+        ("selector_expression", Some("field")) if selector_is_callee(anc) => OccKind::Call,
+        ("generic_type", Some("type")) if generic_is_call(anc) => OccKind::Call,
+        ("qualified_type", Some("name")) if qualified_generic_is_call(anc) => OccKind::Call,
+        ("index_expression", Some("operand")) if index_is_callee(anc) => OccKind::Call,
+        ("parenthesized_expression", _) if parenthesized_callee(anc) => OccKind::Call,
+        ("labeled_statement" | "break_statement" | "continue_statement" | "goto_statement", _) => {
+            return None;
+        }
+        _ if node.kind() == "type_identifier" && is_embedded_field(anc) => OccKind::Field,
+        _ => OccKind::Reference,
+    })
+}
+
+/// `(f)()`, `((f))()`: a callee in parentheses (any depth; the ancestors are not recursed).
+fn parenthesized_callee(anc: &[Anc]) -> bool {
+    let parens = anc
+        .iter()
+        .rev()
+        .position(|a| a.node.kind() != "parenthesized_expression")
+        .unwrap_or(anc.len());
+    let Some(outermost) = anc.len().checked_sub(parens) else {
+        return false;
+    };
+    outermost >= 1
+        && anc[outermost].field == Some("function")
+        && anc[outermost - 1].node.kind() == "call_expression"
+}
+
+/// `a, b := ...` and `for k, v := range m`: the left-hand names are declarations.
+fn is_declaring_list(anc: &[Anc]) -> bool {
+    let [.., gp, list] = anc else { return false };
+    if list.field != Some("left") {
+        return false;
+    }
+    match gp.node.kind() {
+        "short_var_declaration" => true,
+        "range_clause" => {
+            let mut c = gp.node.walk();
+            gp.node.children(&mut c).any(|ch| ch.kind() == ":=")
+        }
+        _ => false,
+    }
+}
+
+fn selector_is_callee(anc: &[Anc]) -> bool {
+    // anc: [..., call_expression, selector_expression(field = function)]
+    // or   [..., call_expression, index_expression(function), selector_expression(operand)]
+    match anc {
+        [.., call, sel] if sel.field == Some("function") => call.node.kind() == "call_expression",
+        [.., call, idx, sel] if sel.field == Some("operand") && idx.field == Some("function") => {
+            call.node.kind() == "call_expression" && idx.node.kind() == "index_expression"
+        }
+        _ => false,
+    }
+}
+
+fn index_is_callee(anc: &[Anc]) -> bool {
+    matches!(anc, [.., call, idx] if idx.field == Some("function") && call.node.kind() == "call_expression")
+}
+
+fn generic_is_call(anc: &[Anc]) -> bool {
+    matches!(anc, [.., conv, g] if g.field == Some("type") && conv.node.kind() == "type_conversion_expression")
+}
+
+fn qualified_generic_is_call(anc: &[Anc]) -> bool {
+    matches!(anc, [.., conv, g, q] if q.field == Some("type") && g.field == Some("type")
+        && g.node.kind() == "generic_type" && conv.node.kind() == "type_conversion_expression")
+}
+
+/// A type name that is the whole type of a field declaration without names (`Embedded`,
+/// `*pkg.Embedded`).
+fn is_embedded_field(anc: &[Anc]) -> bool {
+    for (i, a) in anc.iter().enumerate().rev() {
+        match a.node.kind() {
+            "pointer_type" => continue,
+            "qualified_type" => {
+                // only the type name, not the package: checked by the caller's node kind
+                continue;
+            }
+            "field_declaration" => {
+                let has_name = a.node.child_by_field_name("name").is_some();
+                // the path from the field declaration must enter through its `type` field
+                let via_type = anc.get(i + 1).is_none_or(|c| c.field == Some("type"));
+                return !has_name && via_type;
+            }
+            _ => return false,
+        }
+    }
+    false
+}
