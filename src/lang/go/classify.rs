@@ -30,7 +30,10 @@ pub(super) fn classify(node: Node, field: Option<&str>, anc: &[Anc]) -> Option<O
         ("labeled_statement" | "break_statement" | "continue_statement" | "goto_statement", _) => {
             return None;
         }
-        _ if node.kind() == "type_identifier" && is_embedded_field(anc) => OccKind::Field,
+        ("type_elem", _) if node.kind() == "type_identifier" && is_receiver_type_param(anc) => {
+            OccKind::Type
+        }
+        _ if node.kind() == "type_identifier" && is_embedded_field(field, anc) => OccKind::Field,
         _ => OccKind::Reference,
     })
 }
@@ -50,20 +53,50 @@ fn parenthesized_callee(anc: &[Anc]) -> bool {
         && anc[outermost - 1].node.kind() == "call_expression"
 }
 
-/// `a, b := ...` and `for k, v := range m`: the left-hand names are declarations.
+/// `a, b := ...`, `for k, v := range m`, `case v, ok := <-ch:` and `switch x := v.(type)`:
+/// the left-hand names are declarations.
 fn is_declaring_list(anc: &[Anc]) -> bool {
     let [.., gp, list] = anc else { return false };
-    if list.field != Some("left") {
-        return false;
-    }
-    match gp.node.kind() {
-        "short_var_declaration" => true,
-        "range_clause" => {
-            let mut c = gp.node.walk();
-            gp.node.children(&mut c).any(|ch| ch.kind() == ":=")
-        }
+    match (gp.node.kind(), list.field) {
+        ("type_switch_statement", Some("alias")) => true,
+        (_, Some("left")) => match gp.node.kind() {
+            "short_var_declaration" => true,
+            "range_clause" | "receive_statement" => {
+                let mut c = gp.node.walk();
+                gp.node.children(&mut c).any(|ch| ch.kind() == ":=")
+            }
+            _ => false,
+        },
         _ => false,
     }
+}
+
+/// `T` in the receiver `(s *Set[T])`: the method's own type parameter, declared there.
+fn is_receiver_type_param(anc: &[Anc]) -> bool {
+    // [..., method_declaration, parameter_list(receiver), parameter_declaration,
+    //  (pointer_type | parenthesized_type)*, generic_type, type_arguments, type_elem]
+    let [rest @ .., generic, args, _elem] = anc else {
+        return false;
+    };
+    if generic.node.kind() != "generic_type" || args.field != Some("type_arguments") {
+        return false;
+    }
+    let mut i = rest.len();
+    let mut via = generic.field;
+    while i > 0
+        && matches!(
+            rest[i - 1].node.kind(),
+            "pointer_type" | "parenthesized_type"
+        )
+    {
+        via = rest[i - 1].field;
+        i -= 1;
+    }
+    i >= 3
+        && via == Some("type")
+        && rest[i - 1].node.kind() == "parameter_declaration"
+        && rest[i - 2].field == Some("receiver")
+        && rest[i - 3].node.kind() == "method_declaration"
 }
 
 fn selector_is_callee(anc: &[Anc]) -> bool {
@@ -92,15 +125,16 @@ fn qualified_generic_is_call(anc: &[Anc]) -> bool {
 }
 
 /// A type name that is the whole type of a field declaration without names (`Embedded`,
-/// `*pkg.Embedded`).
-fn is_embedded_field(anc: &[Anc]) -> bool {
+/// `*pkg.Embedded`, `Result[T]`, `*pkg.Client[T]`; not the type arguments).
+fn is_embedded_field(field: Option<&str>, anc: &[Anc]) -> bool {
     for (i, a) in anc.iter().enumerate().rev() {
+        // the field by which the path leaves this ancestor
+        let child_field = anc.get(i + 1).map_or(field, |c| c.field);
         match a.node.kind() {
             "pointer_type" => continue,
-            "qualified_type" => {
-                // only the type name, not the package: checked by the caller's node kind
-                continue;
-            }
+            // only the type name, not the package: checked by the caller's node kind
+            "qualified_type" if child_field == Some("name") => continue,
+            "generic_type" if child_field == Some("type") => continue,
             "field_declaration" => {
                 let has_name = a.node.child_by_field_name("name").is_some();
                 // the path from the field declaration must enter through its `type` field

@@ -18,6 +18,7 @@ pub use scan::declarations;
 
 use tree_sitter::{Node, Parser, TreeCursor};
 
+use super::golex;
 use super::{
     Call, FileFacts, FnKind, Function, OccKind, Occurrence, ParseWarning, TextKind, TextRegion,
 };
@@ -61,19 +62,53 @@ pub fn extract(src: &str) -> FileFacts {
             ..FileFacts::default()
         };
     };
+    let lexed = golex::text_regions(src);
     let mut ex = Extractor {
         src,
         pos: Positions::new(src),
         facts: FileFacts::default(),
         fn_stack: Vec::new(),
         receiver_vars: Vec::new(),
+        parsed_text: Vec::new(),
+        lexed_text: lexed.as_deref().unwrap_or_default(),
     };
     let root = tree.root_node();
     ex.walk(root.walk());
     if root.has_error() {
         ex.syntax_warnings(root);
     }
-    ex.facts
+    let parsed_text = std::mem::take(&mut ex.parsed_text);
+    let mut facts = ex.facts;
+    // comments and literals as the lexer reads them when it is sure of the file (the parser
+    // agrees on well-formed Go; in error recovery it may read a literal's text as code);
+    // else as the parser reads them
+    facts.text = lexed.unwrap_or(parsed_text);
+    facts
+}
+
+/// The comments and literals the parser reports, for tests holding the lexer to them.
+#[cfg(test)]
+pub(crate) fn parser_text_regions(src: &str) -> Vec<TextRegion> {
+    let mut p = Parser::new();
+    p.set_language(&tree_sitter_go::LANGUAGE.into()).unwrap();
+    let tree = p.parse(src, None).unwrap();
+    let mut ex = Extractor {
+        src,
+        pos: Positions::new(src),
+        facts: FileFacts::default(),
+        fn_stack: Vec::new(),
+        receiver_vars: Vec::new(),
+        parsed_text: Vec::new(),
+        lexed_text: &[],
+    };
+    ex.walk(tree.root_node().walk());
+    ex.parsed_text
+}
+
+/// Whether byte `at` lies inside one of `regions` (sorted, disjoint).
+fn in_regions(regions: &[TextRegion], at: usize) -> bool {
+    let i = regions.partition_point(|r| r.end <= at);
+    regions.get(i).is_some_and(|r| r.start <= at)
 }
 
 struct Extractor<'s> {
@@ -84,6 +119,11 @@ struct Extractor<'s> {
     fn_stack: Vec<(usize, usize)>,
     /// Receiver variable name of each function (`r` in `func (r *R) f()`), by function index.
     receiver_vars: Vec<Option<String>>,
+    /// Comments and literals as the parser reads them.
+    parsed_text: Vec<TextRegion>,
+    /// Comments and literals as the lexer reads them (empty when it is unsure): no name
+    /// inside one is code, whatever the parser's error recovery made of it.
+    lexed_text: &'s [TextRegion],
 }
 
 /// An ancestor on the way down: the node and the field it fills in its own parent.
@@ -183,7 +223,9 @@ impl<'s> Extractor<'s> {
                 }
                 true
             }
-            "identifier" | "field_identifier" | "type_identifier" | "package_identifier" => {
+            // `iota`, `nil`, `true` and `false` are predeclared names, not keywords, in Go
+            "identifier" | "field_identifier" | "type_identifier" | "package_identifier"
+            | "iota" | "nil" | "true" | "false" => {
                 self.identifier(node, field, anc);
                 false
             }
@@ -192,7 +234,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn push_text(&mut self, node: Node, kind: TextKind) {
-        self.facts.text.push(TextRegion {
+        self.parsed_text.push(TextRegion {
             kind,
             start: node.start_byte(),
             end: node.end_byte(),
@@ -308,7 +350,7 @@ impl<'s> Extractor<'s> {
     fn push_call(&mut self, name: Node, qualifier: Option<String>, value: bool) {
         let Some(fi) = self.current_fn() else { return };
         let callee = self.text(name);
-        if callee == "_" {
+        if callee == "_" || in_regions(self.lexed_text, name.start_byte()) {
             return;
         }
         // a call on the method's own receiver is recorded with the qualifier `self`, so the
@@ -329,7 +371,11 @@ impl<'s> Extractor<'s> {
 
     fn identifier<'t>(&mut self, node: Node<'t>, field: Option<&'t str>, anc: &[Anc<'t>]) {
         let name = self.text(node);
-        if name == "_" || name.is_empty() {
+        if name == "_"
+            || name.is_empty()
+            || !node.is_named()
+            || in_regions(self.lexed_text, node.start_byte())
+        {
             return;
         }
         let Some(kind) = classify(node, field, anc) else {

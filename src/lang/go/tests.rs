@@ -66,7 +66,8 @@ func (r *R[T]) MarkSkipped() { skip := 1; for i, j := range x {} }\n";
     assert_eq!(named(&all, "MarkSkipped"), [("method", 12, 16)]);
     assert_eq!(named(&all, "skip"), [("var", 12, 32)]);
     assert_eq!(named(&all, "i"), [("var", 12, 47)]);
-    assert_eq!(named(&all, "T"), [("reference", 12, 12)]);
+    // the receiver's type parameter is declared there, as in `func F[T any]`
+    assert_eq!(named(&all, "T"), [("type", 12, 12)]);
     let f = extract(src);
     let m = f
         .functions
@@ -153,6 +154,90 @@ func (r *R) reconcilePending() {\n\
         kinds,
         [TextKind::Comment, TextKind::String, TextKind::String]
     );
+}
+
+#[test]
+fn type_switch_binding_is_a_var() {
+    let src = "package p\nfunc f(v any) {\n\tswitch x := v.(type) {\n\tcase int:\n\t\t_ = x\n\t}\n\tswitch v.(type) {\n\t}\n}\n";
+    let all = occ(src);
+    assert_eq!(named(&all, "x"), [("var", 3, 9), ("reference", 5, 7)]);
+    assert_eq!(
+        named(&all, "v"),
+        [("var", 2, 8), ("reference", 3, 14), ("reference", 7, 9)]
+    );
+}
+
+#[test]
+fn select_receive_bindings_are_vars() {
+    let src = "package p\nfunc f() {\n\tselect {\n\tcase v, ok := <-ch:\n\t\t_, _ = v, ok\n\tcase w = <-ch:\n\tcase <-done:\n\t}\n}\n";
+    let all = occ(src);
+    assert_eq!(named(&all, "v"), [("var", 4, 7), ("reference", 5, 10)]);
+    assert_eq!(named(&all, "ok"), [("var", 4, 10), ("reference", 5, 13)]);
+    // `=` assigns, it declares nothing
+    assert_eq!(named(&all, "w"), [("reference", 6, 7)]);
+}
+
+#[test]
+fn embedded_generic_fields() {
+    let src = "package p\ntype S struct {\n\t*pkg.Client[T]\n\tResult[T]\n\tpkg.Other\n\tName Result[T]\n}\n";
+    let all = occ(src);
+    assert_eq!(named(&all, "Client"), [("field", 3, 7)]);
+    assert_eq!(
+        named(&all, "Result"),
+        [("field", 4, 2), ("reference", 6, 7)]
+    );
+    assert_eq!(named(&all, "Other"), [("field", 5, 6)]);
+    assert_eq!(
+        named(&all, "pkg"),
+        [("reference", 3, 3), ("reference", 5, 2)]
+    );
+    // type arguments stay references
+    assert!(named(&all, "T").iter().all(|o| o.0 == "reference"));
+    assert_eq!(named(&all, "Name"), [("field", 6, 2)]);
+}
+
+#[test]
+fn receiver_type_parameters_are_types() {
+    let src = "package p\nfunc (s Set[T]) Insert(v T) {}\nfunc (s *Map[K, V]) Get(k K) V { return nil }\nfunc F[T any](v T) {}\n";
+    let all = occ(src);
+    assert_eq!(
+        named(&all, "T"),
+        [
+            ("type", 2, 13),
+            ("reference", 2, 26),
+            ("type", 4, 8),
+            ("reference", 4, 17)
+        ]
+    );
+    assert_eq!(named(&all, "K"), [("type", 3, 14), ("reference", 3, 27)]);
+    assert_eq!(named(&all, "V"), [("type", 3, 17), ("reference", 3, 30)]);
+}
+
+#[test]
+fn predeclared_constants_are_references() {
+    let src = "package p\nconst (\n\tA = iota\n)\nvar x, y, z = nil, true, false\n";
+    let all = occ(src);
+    for (name, col) in [("nil", 15), ("true", 20), ("false", 26)] {
+        assert_eq!(named(&all, name), [("reference", 5, col)], "{name}");
+    }
+    assert_eq!(named(&all, "iota"), [("reference", 3, 6)]);
+}
+
+#[test]
+fn names_in_literals_are_never_code() {
+    // `new(expr)` with a literal argument is not in the grammar: the parser's error
+    // recovery reads the literal's text as a type name; it is a string all the same
+    let src =
+        "package p\nfunc f() {\n\t_ = S{Kind: new(\"Certificate\")}\n\t_ = new(`Issuer`)\n}\n";
+    let f = extract(src);
+    let all = occ(src);
+    assert!(named(&all, "Certificate").is_empty(), "{all:?}");
+    assert!(named(&all, "Issuer").is_empty(), "{all:?}");
+    assert_eq!(named(&all, "new")[0], ("call", 3, 14));
+    let texts: Vec<&str> = f.text.iter().map(|t| &src[t.start..t.end]).collect();
+    assert_eq!(texts, ["\"Certificate\"", "`Issuer`"]);
+    assert!(!f.warnings.is_empty(), "the error region is reported");
+    assert_eq!(f.warnings[0].line, 3, "{:?}", f.warnings);
 }
 
 #[test]
