@@ -21,12 +21,13 @@ pub(super) fn classify(node: Node, field: Option<&str>, anc: &[Anc]) -> Option<O
         ("var_spec", Some("name")) => OccKind::Var,
         ("parameter_declaration" | "variadic_parameter_declaration", Some("name")) => OccKind::Var,
         ("expression_list", _) if is_declaring_list(anc) => OccKind::Var,
-        ("call_expression", Some("function")) => OccKind::Call,
+        ("call_expression" | "parenthesized_expression", _) if is_callee(field, anc) => {
+            OccKind::Call
+        }
         ("selector_expression", Some("field")) if selector_is_callee(anc) => OccKind::Call,
         ("generic_type", Some("type")) if generic_is_call(anc) => OccKind::Call,
         ("qualified_type", Some("name")) if qualified_generic_is_call(anc) => OccKind::Call,
         ("index_expression", Some("operand")) if index_is_callee(anc) => OccKind::Call,
-        ("parenthesized_expression", _) if parenthesized_callee(anc) => OccKind::Call,
         ("labeled_statement" | "break_statement" | "continue_statement" | "goto_statement", _) => {
             return None;
         }
@@ -38,19 +39,16 @@ pub(super) fn classify(node: Node, field: Option<&str>, anc: &[Anc]) -> Option<O
     })
 }
 
-/// `(f)()`, `((f))()`: a callee in parentheses (any depth; the ancestors are not recursed).
-fn parenthesized_callee(anc: &[Anc]) -> bool {
-    let parens = anc
-        .iter()
-        .rev()
-        .position(|a| a.node.kind() != "parenthesized_expression")
-        .unwrap_or(anc.len());
-    let Some(outermost) = anc.len().checked_sub(parens) else {
-        return false;
-    };
-    outermost >= 1
-        && anc[outermost].field == Some("function")
-        && anc[outermost - 1].node.kind() == "call_expression"
+/// Whether the node below `anc`, filling `field` in its parent, is the function of a call:
+/// `f()`, or in parentheses at any depth, `((f))()` (the ancestors are walked, not recursed).
+fn is_callee(field: Option<&str>, anc: &[Anc]) -> bool {
+    let mut field = field;
+    let mut i = anc.len();
+    while i > 0 && anc[i - 1].node.kind() == "parenthesized_expression" {
+        field = anc[i - 1].field;
+        i -= 1;
+    }
+    i > 0 && field == Some("function") && anc[i - 1].node.kind() == "call_expression"
 }
 
 /// `a, b := ...`, `for k, v := range m`, `case v, ok := <-ch:` and `switch x := v.(type)`:
@@ -99,20 +97,19 @@ fn is_receiver_type_param(anc: &[Anc]) -> bool {
         && rest[i - 3].node.kind() == "method_declaration"
 }
 
+/// `x.f()`, `(x.f)()`, `x.f[T]()`.
 fn selector_is_callee(anc: &[Anc]) -> bool {
-    // anc: [..., call_expression, selector_expression(field = function)]
-    // or   [..., call_expression, index_expression(function), selector_expression(operand)]
-    match anc {
-        [.., call, sel] if sel.field == Some("function") => call.node.kind() == "call_expression",
-        [.., call, idx, sel] if sel.field == Some("operand") && idx.field == Some("function") => {
-            call.node.kind() == "call_expression" && idx.node.kind() == "index_expression"
-        }
-        _ => false,
+    let [rest @ .., sel] = anc else { return false };
+    if is_callee(sel.field, rest) {
+        return true;
     }
+    matches!(rest, [outer @ .., idx] if sel.field == Some("operand")
+        && idx.node.kind() == "index_expression" && is_callee(idx.field, outer))
 }
 
+/// `f[T]()`.
 fn index_is_callee(anc: &[Anc]) -> bool {
-    matches!(anc, [.., call, idx] if idx.field == Some("function") && call.node.kind() == "call_expression")
+    matches!(anc, [rest @ .., idx] if is_callee(idx.field, rest))
 }
 
 fn generic_is_call(anc: &[Anc]) -> bool {

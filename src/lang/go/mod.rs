@@ -70,6 +70,7 @@ pub fn extract(src: &str) -> FileFacts {
         fn_stack: Vec::new(),
         receiver_vars: Vec::new(),
         parsed_text: Vec::new(),
+        named_params: Default::default(),
         lexed_text: lexed.as_deref().unwrap_or_default(),
     };
     let root = tree.root_node();
@@ -99,6 +100,7 @@ pub(crate) fn parser_text_regions(src: &str) -> Vec<TextRegion> {
         fn_stack: Vec::new(),
         receiver_vars: Vec::new(),
         parsed_text: Vec::new(),
+        named_params: Default::default(),
         lexed_text: &[],
     };
     ex.walk(tree.root_node().walk());
@@ -121,6 +123,8 @@ struct Extractor<'s> {
     receiver_vars: Vec<Option<String>>,
     /// Comments and literals as the parser reads them.
     parsed_text: Vec<TextRegion>,
+    /// Whether a parameter list holds a named parameter, by node id (computed once a list).
+    named_params: std::collections::HashMap<usize, bool>,
     /// Comments and literals as the lexer reads them (empty when it is unsure): no name
     /// inside one is code, whatever the parser's error recovery made of it.
     lexed_text: &'s [TextRegion],
@@ -378,9 +382,12 @@ impl<'s> Extractor<'s> {
         {
             return;
         }
-        let Some(kind) = classify(node, field, anc) else {
+        let Some(mut kind) = classify(node, field, anc) else {
             return;
         };
+        if kind == OccKind::Reference && self.misread_parameter_name(node, field, anc) {
+            kind = OccKind::Var;
+        }
         let function = if matches!(kind, OccKind::Func | OccKind::Method)
             && anc.last().is_some_and(|p| {
                 matches!(p.node.kind(), "function_declaration" | "method_declaration")
@@ -396,6 +403,39 @@ impl<'s> Extractor<'s> {
             function,
             test: false,
         });
+    }
+
+    /// A name the grammar reads as a parameter's type: `a` in `(a, b, c int)` can come out as
+    /// a type-only parameter followed by `b, c int`. Go does not mix named and unnamed
+    /// parameters, so in a list with a named parameter a bare type name alone is a name.
+    fn misread_parameter_name<'t>(
+        &mut self,
+        node: Node<'t>,
+        field: Option<&'t str>,
+        anc: &[Anc<'t>],
+    ) -> bool {
+        let [.., list, param] = anc else { return false };
+        if node.kind() != "type_identifier"
+            || field != Some("type")
+            || param.node.kind() != "parameter_declaration"
+            || param.node.child_by_field_name("name").is_some()
+            || list.node.kind() != "parameter_list"
+        {
+            return false;
+        }
+        let id = list.node.id();
+        if let Some(&named) = self.named_params.get(&id) {
+            return named;
+        }
+        let mut c = list.node.walk();
+        let named = list.node.named_children(&mut c).any(|p| {
+            matches!(
+                p.kind(),
+                "parameter_declaration" | "variadic_parameter_declaration"
+            ) && p.child_by_field_name("name").is_some()
+        });
+        self.named_params.insert(id, named);
+        named
     }
 
     fn syntax_warnings(&mut self, root: Node) {

@@ -241,6 +241,30 @@ fn names_in_literals_are_never_code() {
 }
 
 #[test]
+fn callees_in_parentheses_are_calls() {
+    let src = "package p\nvar x = (syscall.Pointer)(unsafe.Pointer(p))\nvar y = ((f))(1)\n";
+    let all = occ(src);
+    assert_eq!(named(&all, "Pointer"), [("call", 2, 18), ("call", 2, 34)]);
+    assert_eq!(named(&all, "f"), [("call", 3, 11)]);
+}
+
+#[test]
+fn long_parameter_name_lists_are_names() {
+    // the grammar may read the first name of a long list as a type of its own
+    let src = "package p\nfunc f(a, b, c, d, e, f, g, h, i, j int) (int, int) { return 0, 0 }\nfunc g(int, string) {}\n";
+    let all = occ(src);
+    for name in ["a", "b", "j"] {
+        assert_eq!(
+            named(&all, name).first().map(|o| o.0),
+            Some("var"),
+            "{name}"
+        );
+    }
+    assert!(named(&all, "int").iter().all(|o| o.0 == "reference"));
+    assert_eq!(named(&all, "string"), [("reference", 3, 13)]);
+}
+
+#[test]
 fn function_extents() {
     let src = "package p\n\n// doc\nfunc a() {\n\tb()\n}\n\nfunc (x T) b() int {\n\treturn 1\n}\n";
     let f = extract(src);
