@@ -125,3 +125,94 @@ fn line_endings() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!((rows[0].0, rows[0].1), (1, column_of(&cr, "CheckCooldown")));
 }
+
+mod depth_equivalence {
+    //! A Go file read with the lexer alone (every listed name in a comment or literal) gives
+    //! the findings and mentions of a full parse, malformed files included: where the lexer
+    //! is unsure (unterminated comments and literals, unbalanced brackets, stray
+    //! characters) the engine parses.
+
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    use routeaudit::engine::Needs;
+    use routeaudit::pipeline::{Request, run_audit};
+    use routeaudit::policy::Severity;
+
+    const FRAGMENTS: [&str; 16] = [
+        "// CheckCooldown was removed\n",
+        "var s = \"CheckCooldown\"\n",
+        "var r = `MarkSkipped\n CheckCooldown`\n",
+        "var c = 'x'\n",
+        "/* MarkSkipped */\n",
+        "func f() { g() }\n",
+        "func h() { CheckCooldown() }\n",
+        // malformed
+        "/* CheckCooldown never closed\n",
+        "var u = \"CheckCooldown\n",
+        "var w = `CheckCooldown\n",
+        "func broken() {\n",
+        "}\n",
+        "var x = (1]\n",
+        "var q = 'CheckCooldown'\n",
+        "var z = a # CheckCooldown\n",
+        "x := \n",
+    ];
+
+    fn audit(dir: &Path, inventory: bool) -> routeaudit::audit::Audit {
+        let req = Request {
+            paths: vec![dir.to_path_buf()],
+            needs: Needs {
+                inventory,
+                ..Needs::default()
+            },
+            fail_on: Some(Severity::Error),
+            ..Request::default()
+        };
+        run_audit(&req).expect("valid policy").0
+    }
+
+    /// What must not depend on how deeply the file was read.
+    fn outcome(a: &routeaudit::audit::Audit) -> String {
+        let findings: Vec<String> = a
+            .findings
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {:?}:{:?}:{:?} {:?} {:?}",
+                    f.rule, f.file, f.line, f.column, f.symbol, f.occurrence
+                )
+            })
+            .collect();
+        let mentions: Vec<String> = a
+            .mentions
+            .iter()
+            .map(|m| format!("{} {}:{}:{} {}", m.rule, m.file, m.line, m.column, m.symbol))
+            .collect();
+        format!("{:?}\n{findings:#?}\n{mentions:#?}", a.verdict)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn lexer_only_and_full_readings_agree(
+            picks in prop::collection::vec(0usize..FRAGMENTS.len(), 1..8)
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(
+                dir.path().join("routeaudit.toml"),
+                "[[rule]]\nid = \"r\"\nkind = \"forbid-symbol\"\nsymbols = [\"CheckCooldown\", \"MarkSkipped\"]\n",
+            )
+            .unwrap();
+            let mut src = String::from("package p\n");
+            for &i in &picks {
+                src.push_str(FRAGMENTS[i]);
+            }
+            std::fs::write(dir.path().join("a.go"), &src).unwrap();
+            let quick = audit(dir.path(), false);
+            let full = audit(dir.path(), true);
+            prop_assert_eq!(outcome(&quick), outcome(&full), "{}", src);
+        }
+    }
+}
