@@ -140,7 +140,13 @@ fn scan_functions(src: &str, toks: &[Token], pos: &Positions) -> Vec<Scanned> {
         match (t.kind, text(t)) {
             (TokKind::Op, "(" | "[" | "{") => depth += 1,
             (TokKind::Op, ")" | "]" | "}") => depth = depth.saturating_sub(1),
-            (TokKind::Keyword, "func") if depth == 0 => {
+            // a declaration starts a top-level statement (not `type F func()`, `var f = func`)
+            (TokKind::Keyword, "func")
+                if depth == 0
+                    && (i == 0
+                        || matches!(toks[i - 1].kind, TokKind::AutoSemi)
+                        || text(&toks[i - 1]) == ";") =>
+            {
                 if let Some((scanned, next)) = scan_function(src, toks, i, pos) {
                     out.push(scanned);
                     i = next;

@@ -309,3 +309,63 @@ fn unicode_columns_are_characters() {
     let all = occ(src);
     assert_eq!(named(&all, "CheckCooldown"), [("call", 2, 23)]);
 }
+
+/// The token scanner finds the parser's functions: name, kind, receiver, extent and name span.
+#[test]
+fn declarations_match_the_parser() {
+    let mut files: Vec<(String, String)> = [
+        include_str!("../../../tests/fixtures/go_mentions/controller.go"),
+        include_str!("../../../tests/fixtures/go_impure/internal/we/calls.go"),
+        include_str!("../../../tests/fixtures/go_impure/internal/we/decl.go"),
+        include_str!(
+            "../../../examples/go-pure/internal/controller/workflowexecution/workflowexecution_controller.go"
+        ),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, s)| (format!("fixture {i}"), s.to_string()))
+    .collect();
+    // the Go standard library, where installed
+    for dir in ["net/http", "go/types", "encoding/json"] {
+        let found = std::fs::read_dir("/usr/lib")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path().join("src").join(dir))
+            .find(|p| p.is_dir() && p.to_string_lossy().contains("/go"));
+        for e in found
+            .iter()
+            .flat_map(|d| std::fs::read_dir(d).into_iter().flatten().flatten())
+        {
+            if e.path().extension().is_some_and(|x| x == "go")
+                && let Ok(src) = std::fs::read_to_string(e.path())
+            {
+                files.push((e.path().display().to_string(), src));
+            }
+        }
+    }
+    let key = |f: &Function| {
+        (
+            f.name.clone(),
+            f.kind,
+            f.receiver.clone(),
+            f.span,
+            f.name_span,
+        )
+    };
+    let mut functions = 0;
+    for (name, src) in &files {
+        let facts = extract(src);
+        if !facts.warnings.is_empty() {
+            continue;
+        }
+        let parsed: Vec<_> = facts.functions.iter().map(key).collect();
+        let scanned: Vec<_> = declarations(src).iter().map(key).collect();
+        for (a, b) in scanned.iter().zip(&parsed) {
+            assert_eq!(a, b, "{name}");
+        }
+        assert_eq!(scanned.len(), parsed.len(), "{name}");
+        functions += parsed.len();
+    }
+    assert!(functions > 20, "{functions} functions compared");
+}
