@@ -25,9 +25,11 @@ impl FrontEnd for Go {
         }
     }
 
+    /// `None` when the lexer cannot vouch for the parser's regions (an unterminated comment
+    /// or literal, unbalanced brackets): the file is parsed instead.
     fn lex(&self, src: &str) -> Option<FileFacts> {
         Some(FileFacts {
-            text: golex::text_regions(src),
+            text: golex::text_regions(src)?,
             ..FileFacts::default()
         })
     }

@@ -211,4 +211,3 @@ mod tests {
         assert_eq!(repair_utf8(&mut ok), None);
     }
 }
-

@@ -1,0 +1,430 @@
+//! Token-level readings of Go, without a syntax tree: the nesting measure that decides
+//! whether a file is parsed, the top-level function scanner, and the lexical reading used for
+//! files nested too deeply to parse.
+
+use super::pos::Positions;
+use crate::lang::golex::{Lexer, TokKind, Token};
+use crate::lang::{FileFacts, FnKind, Function, OccKind, Occurrence, TextKind, TextRegion};
+
+/// Deepest nesting the front-end hands to the parser: Go's own parser refuses deeper input
+/// (`exceeded max nesting depth`), and the syntax tree of such input costs hundreds of bytes
+/// a level.
+pub const NESTING_BUDGET: usize = 100_000;
+
+/// Keywords that start a statement or clause: an expression ends before them.
+const STATEMENT_KEYWORDS: [&str; 19] = [
+    "break",
+    "case",
+    "const",
+    "continue",
+    "default",
+    "defer",
+    "else",
+    "fallthrough",
+    "for",
+    "go",
+    "goto",
+    "if",
+    "import",
+    "package",
+    "range",
+    "return",
+    "select",
+    "switch",
+    "var",
+];
+
+/// The byte offset where the nesting of `src` first exceeds `budget`, if it does.
+///
+/// The level approximates the recursion depth of a Go parser: one per open bracket, plus one
+/// per operator, selector, call, index, and type constructor (`*`, `[]`, `map`, `chan`,
+/// `func`, `struct`, `interface`) in the expression running at each open bracket; statement
+/// ends (`;`, a line end, `,`, `:`, assignments, statement keywords) end a run.
+pub fn nesting_over(src: &str, budget: usize) -> Option<usize> {
+    // the run of each enclosing bracket, saved when it opened
+    let mut saved: Vec<usize> = Vec::new();
+    let mut saved_sum = 0usize;
+    let mut run = 0usize;
+    let mut prev: Option<Token> = None;
+    for t in Lexer::new(src) {
+        if t.kind.is_comment() {
+            continue;
+        }
+        let text = &src[t.start..t.end];
+        let postfix = prev.is_some_and(|p| ends_operand(src, p));
+        match t.kind {
+            TokKind::AutoSemi => run = 0,
+            TokKind::Keyword if STATEMENT_KEYWORDS.contains(&text) => run = 0,
+            TokKind::Keyword => {
+                if matches!(text, "func" | "map" | "chan" | "struct" | "interface") {
+                    run += 1;
+                }
+            }
+            TokKind::Op => match text {
+                "(" | "[" | "{" => {
+                    if postfix && text != "{" {
+                        run += 1;
+                    }
+                    saved.push(run);
+                    saved_sum += run;
+                    run = 0;
+                }
+                ")" | "]" | "}" => {
+                    run = saved.pop().unwrap_or(0);
+                    saved_sum -= run;
+                    if text == "]" && prev.is_some_and(|p| &src[p.start..p.end] == "[") {
+                        run += 1;
+                    }
+                }
+                ";" | "," | ":" | "=" | ":=" | "..." => run = 0,
+                op if op.len() >= 2
+                    && op.ends_with('=')
+                    && !matches!(op, "==" | "!=" | "<=" | ">=") =>
+                {
+                    run = 0
+                }
+                _ => run += 1,
+            },
+            _ => {}
+        }
+        if saved.len() + saved_sum + run > budget {
+            return Some(t.start);
+        }
+        prev = Some(t);
+    }
+    None
+}
+
+/// Whether `t` can end an operand, so that a `(` or `[` after it is a call or an index.
+fn ends_operand(src: &str, t: Token) -> bool {
+    match t.kind {
+        TokKind::Ident | TokKind::Number | TokKind::String | TokKind::RawString | TokKind::Rune => {
+            true
+        }
+        TokKind::Op => matches!(&src[t.start..t.end], ")" | "]" | "}"),
+        _ => false,
+    }
+}
+
+/// The significant tokens of `src`: comments dropped.
+fn code_tokens(src: &str) -> Vec<Token> {
+    Lexer::new(src).filter(|t| !t.kind.is_comment()).collect()
+}
+
+/// Top-level functions and methods of `src` from its tokens: name, kind, receiver type, the
+/// span from `func` to the closing brace of the body (or the end of the signature when there
+/// is no body), and the name's span. No calls.
+pub fn declarations(src: &str) -> Vec<Function> {
+    let toks = code_tokens(src);
+    let pos = Positions::new(src);
+    scan_functions(src, &toks, &pos)
+        .into_iter()
+        .map(|d| d.function)
+        .collect()
+}
+
+/// A top-level function found by the scanner, with its byte range.
+struct Scanned {
+    function: Function,
+    start: usize,
+    end: usize,
+}
+
+fn scan_functions(src: &str, toks: &[Token], pos: &Positions) -> Vec<Scanned> {
+    let text = |t: &Token| &src[t.start..t.end];
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        match (t.kind, text(t)) {
+            (TokKind::Op, "(" | "[" | "{") => depth += 1,
+            (TokKind::Op, ")" | "]" | "}") => depth = depth.saturating_sub(1),
+            // a declaration starts a top-level statement (not `type F func()`, `var f = func`)
+            (TokKind::Keyword, "func")
+                if depth == 0
+                    && (i == 0
+                        || matches!(toks[i - 1].kind, TokKind::AutoSemi)
+                        || text(&toks[i - 1]) == ";") =>
+            {
+                if let Some((scanned, next)) = scan_function(src, toks, i, pos) {
+                    out.push(scanned);
+                    i = next;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Reads `func [ (receiver) ] Name ...` starting at token `at`; returns the function and the
+/// index of the token after it.
+fn scan_function(
+    src: &str,
+    toks: &[Token],
+    at: usize,
+    pos: &Positions,
+) -> Option<(Scanned, usize)> {
+    let text = |i: usize| toks.get(i).map_or("", |t| &src[t.start..t.end]);
+    let mut i = at + 1;
+    let mut receiver = None;
+    let mut kind = FnKind::Func;
+    if text(i) == "(" {
+        // receiver: `(r *R[T])`, `(R)`, `(*R)`
+        kind = FnKind::Method;
+        let close = matching(src, toks, i)?;
+        let inner: Vec<&Token> = toks[i + 1..close].iter().collect();
+        // the type is the last identifier before any `[` at the receiver's own level
+        let mut name = None;
+        for t in inner {
+            let s = &src[t.start..t.end];
+            if s == "[" {
+                break;
+            }
+            if t.kind == TokKind::Ident {
+                name = Some(s.to_string());
+            }
+        }
+        receiver = name;
+        i = close + 1;
+    }
+    let name_tok = *toks.get(i)?;
+    if name_tok.kind != TokKind::Ident {
+        return None;
+    }
+    i += 1;
+    // the signature, up to the body's `{` or the end of the declaration
+    let mut depth = 0usize;
+    let mut last_end = name_tok.end;
+    let mut prev = "";
+    let end;
+    loop {
+        let Some(t) = toks.get(i) else {
+            end = last_end;
+            break;
+        };
+        let s = &src[t.start..t.end];
+        match (t.kind, s) {
+            (TokKind::Op, "(" | "[") => depth += 1,
+            (TokKind::Op, ")" | "]") => depth = depth.saturating_sub(1),
+            (TokKind::Op, "{") if depth == 0 && !matches!(prev, "struct" | "interface") => {
+                let close = matching(src, toks, i);
+                let (e, next) = match close {
+                    Some(c) => (toks[c].end, c + 1),
+                    None => (src.len(), toks.len()),
+                };
+                end = e;
+                i = next;
+                break;
+            }
+            (TokKind::Op, "{") => {
+                // a struct or interface type in the signature
+                let close = matching(src, toks, i).unwrap_or(toks.len() - 1);
+                last_end = toks[close].end;
+                prev = "}";
+                i = close + 1;
+                continue;
+            }
+            (TokKind::AutoSemi, _) | (TokKind::Op, ";") if depth == 0 => {
+                end = last_end;
+                break;
+            }
+            _ => {}
+        }
+        if t.kind != TokKind::AutoSemi {
+            last_end = t.end;
+        }
+        prev = s;
+        i += 1;
+    }
+    let function = Function {
+        name: src[name_tok.start..name_tok.end].to_string(),
+        kind,
+        receiver,
+        span: pos.span(toks[at].start, end),
+        name_span: pos.span(name_tok.start, name_tok.end),
+        calls: Vec::new(),
+        test: false,
+    };
+    Some((
+        Scanned {
+            function,
+            start: toks[at].start,
+            end,
+        },
+        i,
+    ))
+}
+
+/// Index of the bracket closing the one at `open`.
+fn matching(src: &str, toks: &[Token], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, t) in toks.iter().enumerate().skip(open) {
+        if t.kind != TokKind::Op {
+            continue;
+        }
+        match &src[t.start..t.end] {
+            "(" | "[" | "{" => depth += 1,
+            ")" | "]" | "}" => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The facts of a file read token by token: every identifier outside comments and literals
+/// is an occurrence (declared names of top-level functions, types, constants and variables
+/// by the keyword before them, a name followed by `(` a call, any other a reference), the
+/// functions come from [`declarations`], and comments and literals are text regions.
+pub fn lexical_facts(src: &str) -> FileFacts {
+    let pos = Positions::new(src);
+    let mut facts = FileFacts::default();
+    let mut toks = Vec::new();
+    for t in Lexer::new(src) {
+        let kind = match t.kind {
+            TokKind::LineComment | TokKind::BlockComment => TextKind::Comment,
+            TokKind::String | TokKind::RawString | TokKind::Rune => TextKind::String,
+            _ => {
+                toks.push(t);
+                continue;
+            }
+        };
+        facts.text.push(TextRegion {
+            kind,
+            start: t.start,
+            end: t.end,
+            test: false,
+        });
+    }
+    let scanned = scan_functions(src, &toks, &pos);
+    let text = |i: usize| toks.get(i).map_or("", |t: &Token| &src[t.start..t.end]);
+    let mut f = 0;
+    for (i, t) in toks.iter().enumerate() {
+        if t.kind != TokKind::Ident || text(i) == "_" {
+            continue;
+        }
+        while f < scanned.len() && scanned[f].end <= t.start {
+            f += 1;
+        }
+        let inside = scanned
+            .get(f)
+            .is_some_and(|s| s.start <= t.start && t.start < s.end);
+        let span = pos.span(t.start, t.end);
+        let own_name = inside && scanned[f].function.name_span == span;
+        let kind = if own_name {
+            scanned[f].function.kind.occ()
+        } else {
+            match text(i.wrapping_sub(1)) {
+                "type" => OccKind::Type,
+                "const" => OccKind::Const,
+                "var" => OccKind::Var,
+                _ if text(i + 1) == "(" => OccKind::Call,
+                _ => OccKind::Reference,
+            }
+        };
+        facts.occurrences.push(Occurrence {
+            name: text(i).to_string(),
+            kind,
+            span,
+            function: (inside && !own_name).then_some(f),
+            test: false,
+        });
+    }
+    facts.functions = scanned.into_iter().map(|s| s.function).collect();
+    facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_levels() {
+        let deep = |open: &str, close: &str, n: usize| {
+            format!(
+                "package p\nvar _ = {}x{}\n",
+                open.repeat(n),
+                close.repeat(n)
+            )
+        };
+        assert_eq!(nesting_over(&deep("(", ")", 50), 60), None);
+        assert!(nesting_over(&deep("(", ")", 50), 40).is_some());
+        // a call costs two levels: the call and its bracket
+        assert!(nesting_over(&deep("f(", ")", 25), 40).is_some());
+        assert_eq!(nesting_over(&deep("!", "", 30), 40), None);
+        assert!(nesting_over(&deep("!", "", 50), 40).is_some());
+        let chain = format!("package p\nvar _ = x{}\n", ".F()".repeat(30));
+        assert!(nesting_over(&chain, 40).is_some());
+        assert!(nesting_over(&format!("package p\nvar _ {}int\n", "[]".repeat(50)), 40).is_some());
+        // statements do not add up
+        let flat = format!(
+            "package p\nfunc f() {{\n{}}}\n",
+            "\tx.F().G()\n".repeat(1000)
+        );
+        assert_eq!(nesting_over(&flat, 20), None);
+        let list = format!("package p\nvar _ = []int{{{}}}\n", "1, ".repeat(1000));
+        assert_eq!(nesting_over(&list, 20), None);
+    }
+
+    #[test]
+    fn functions_from_tokens() {
+        let src = "package p\n\n// doc\nfunc a() {\n\tb()\n}\n\nfunc (x *T[K]) b() (int, error) {\n\treturn 1, nil\n}\nfunc c() struct{ X int } { return struct{ X int }{} }\nfunc d() int\nvar e = func() {}\n";
+        let got: Vec<(String, FnKind, Option<String>, u32, u32, u32)> = declarations(src)
+            .into_iter()
+            .map(|f| {
+                (
+                    f.name,
+                    f.kind,
+                    f.receiver,
+                    f.span.line,
+                    f.span.end_line,
+                    f.name_span.column,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a".into(), FnKind::Func, None, 4, 6, 6),
+                ("b".into(), FnKind::Method, Some("T".into()), 8, 10, 16),
+                ("c".into(), FnKind::Func, None, 11, 11, 6),
+                ("d".into(), FnKind::Func, None, 12, 12, 6),
+            ]
+        );
+    }
+
+    #[test]
+    fn lexical_reading() {
+        let src = "package p\ntype T int\nfunc F() { g(x) /* h() */ }\nfunc (r R) M() {}\n";
+        let f = lexical_facts(src);
+        let occ: Vec<(&str, &str, Option<usize>)> = f
+            .occurrences
+            .iter()
+            .map(|o| (o.name.as_str(), o.kind.as_str(), o.function))
+            .collect();
+        assert_eq!(
+            occ,
+            [
+                ("p", "reference", None),
+                ("T", "type", None),
+                ("int", "reference", None),
+                ("F", "func", None),
+                ("g", "call", Some(0)),
+                ("x", "reference", Some(0)),
+                ("r", "reference", Some(1)),
+                ("R", "reference", Some(1)),
+                ("M", "method", None),
+            ]
+        );
+        assert_eq!(f.text.len(), 1);
+        assert_eq!(f.functions.len(), 2);
+    }
+}
