@@ -108,6 +108,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Print nothing on standard output: report files are still written, errors still go to
+    /// standard error and the exit code is the same.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -153,6 +157,10 @@ pub struct ReportArgs {
     /// Do not write: exit 1 with a short diff when FILE is not what would be written.
     #[arg(long, requires = "output")]
     pub check: bool,
+    /// Print nothing on standard output: report files are still written, errors still go to
+    /// standard error and the exit code is the same.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -165,6 +173,10 @@ pub struct SymbolsArgs {
     /// Output format (human or json).
     #[arg(long, value_enum, default_value_t = SymbolsFormat::Human)]
     pub format: SymbolsFormat,
+    /// Print nothing on standard output: report files are still written, errors still go to
+    /// standard error and the exit code is the same.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -181,6 +193,10 @@ pub struct BaselineArgs {
     /// Where to write the baseline.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
+    /// Print nothing on standard output: report files are still written, errors still go to
+    /// standard error and the exit code is the same.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Subcommand, Debug)]

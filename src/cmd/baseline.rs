@@ -11,6 +11,8 @@ use crate::error::{EXIT_ERROR, EXIT_OK, Result};
 pub(crate) fn run(args: BaselineArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let req = request(&args.scan, Needs::default(), None);
     let audit = crate::pipeline::run_audit(&req)?;
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = if args.quiet { &mut sink } else { out };
     print_file_errors(&audit, err)?;
     if !audit.errors.is_empty() {
         writeln!(

@@ -26,6 +26,8 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
     };
     req.command = reproduce("check", &args.scan, &[]);
     let audit = crate::pipeline::run_audit(&req)?;
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = if args.quiet { &mut sink } else { out };
     let color = use_color(args.color, args.output.is_some());
     for (format, path) in [
         (Format::Json, &args.json_output),
@@ -42,8 +44,9 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         Some(path) => render_to_file(&audit, args.format, color, path)?,
         None => quietly(render(&audit, args.format, color, out))?,
     }
-    // the human report lists file problems itself; every other format gets them on stderr
-    if args.format != Format::Human || args.output.is_some() {
+    // the human report lists file problems itself; every other format (and a quiet run) gets
+    // them on stderr
+    if args.format != Format::Human || args.output.is_some() || args.quiet {
         print_file_errors(&audit, err)?;
     }
     Ok(exit_code(&audit))

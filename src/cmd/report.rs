@@ -23,6 +23,8 @@ pub(crate) fn run(args: ReportArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     }
     req.command = reproduce("report", &args.scan, &extra);
     let audit = crate::pipeline::run_audit(&req)?;
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = if args.quiet { &mut sink } else { out };
     print_file_errors(&audit, err)?;
     let mut doc = Vec::new();
     crate::report::markdown::render(&audit, &mut doc)?;
@@ -68,7 +70,9 @@ pub(crate) fn run(args: ReportArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         }
         (Some(path), false) => {
             write_file(path, &doc)?;
-            writeln!(err, "wrote {}", path.display())?;
+            if !args.quiet {
+                writeln!(err, "wrote {}", path.display())?;
+            }
             Ok(code_for_audit)
         }
         (None, _) => {
