@@ -105,7 +105,8 @@ pub enum ColorChoice {
 pub struct CheckArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
-    /// Output format.
+    /// Output format. `github`: workflow annotations, and in a GitHub Actions job a Markdown
+    /// summary appended to $GITHUB_STEP_SUMMARY.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Print nothing on standard output: report files are still written, errors still go to
@@ -133,7 +134,8 @@ pub struct CheckArgs {
     /// Also write JUnit XML to FILE.
     #[arg(long, value_name = "FILE")]
     pub junit_output: Option<PathBuf>,
-    /// Also write GitHub workflow annotations to FILE.
+    /// Also write GitHub workflow annotations to FILE (and append the step summary to
+    /// $GITHUB_STEP_SUMMARY when it is set).
     #[arg(long, value_name = "FILE")]
     pub github_output: Option<PathBuf>,
     /// Fail only on findings that are not in this baseline file.
@@ -142,7 +144,9 @@ pub struct CheckArgs {
     /// Fail only on findings on lines added or changed since REV (working tree included).
     #[arg(long, value_name = "REV", conflicts_with = "new_from_merge_base")]
     pub new_from_rev: Option<String>,
-    /// Like --new-from-rev, from the merge base of HEAD and REF.
+    /// Like --new-from-rev, from the merge base of HEAD and REF. `auto`: the target branch of
+    /// the pull or merge request, `origin/$GITHUB_BASE_REF` (GitHub Actions) or
+    /// `origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME` (GitLab CI); an error elsewhere.
     #[arg(long, value_name = "REF")]
     pub new_from_merge_base: Option<String>,
 }

@@ -57,7 +57,6 @@ const CI_VARS: [&str; 6] = [
     "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
 ];
 
-#[allow(dead_code)]
 fn git(dir: &Path, args: &[&str]) -> String {
     let o = Command::new("git")
         .current_dir(dir)
@@ -204,4 +203,218 @@ fn quiet_report_baseline_and_symbols() {
     assert!(stdout(&loud).contains("reconcile"));
     let o = run_clean(dir.path(), &["symbols", ".", "-q", "--format", "json"], &[]);
     assert_eq!((code(&o), stdout(&o).as_str()), (0, ""));
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitHub: step summary, PASS notice, `--new-from-merge-base auto`
+
+#[test]
+fn github_step_summary_is_appended_with_links() {
+    let dir = tree(&[("we/a b.go", IMPURE_GO.as_bytes())]);
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let s = summary.to_str().unwrap();
+    // outside Actions' repository variables: links relative to the repository root
+    let o = run_clean(
+        dir.path(),
+        &["check", ".", "--format", "github"],
+        &[("GITHUB_STEP_SUMMARY", s)],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.starts_with("earlier step\n\n### routeaudit: FAIL\n"),
+        "{text}"
+    );
+    assert!(text.contains("| `no-routing` | error | 2 | — |"), "{text}");
+    assert!(
+        text.contains("| `no-skip-api` | warning | 1 | — |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[`we/a b.go:4:2`](we/a%20b.go#L4) error `no-routing`: routing decision"),
+        "{text}"
+    );
+    // a second run appends again; with the repository variables, links are absolute
+    let o = run_clean(
+        dir.path(),
+        &["check", ".", "--github-output", "gh.txt", "-q"],
+        &[
+            ("GITHUB_STEP_SUMMARY", s),
+            ("GITHUB_SERVER_URL", "https://github.example"),
+            ("GITHUB_REPOSITORY", "acme/executor"),
+            ("GITHUB_SHA", "4b825dc642cb6eb9a060e54bf8d69288fbee4904"),
+        ],
+    );
+    assert_eq!((code(&o), stdout(&o).as_str()), (1, ""));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert_eq!(text.matches("### routeaudit: FAIL").count(), 2, "{text}");
+    assert!(text.contains(
+        "(https://github.example/acme/executor/blob/4b825dc642cb6eb9a060e54bf8d69288fbee4904/we/a%20b.go#L5)"
+    ), "{text}");
+    // other formats leave the summary alone
+    let before = std::fs::read(&summary).unwrap();
+    let o = run_clean(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--sarif-output",
+            "r.sarif",
+        ],
+        &[("GITHUB_STEP_SUMMARY", s)],
+    );
+    assert_eq!(code(&o), 1);
+    assert_eq!(std::fs::read(&summary).unwrap(), before);
+}
+
+#[test]
+fn github_pass_says_pass() {
+    let dir = tree(&[("we/a.go", PURE_GO.as_bytes())]);
+    let summary = dir.path().join("summary.md");
+    let o = run_clean(
+        dir.path(),
+        &["check", ".", "--format", "github"],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        stdout(&o),
+        "::notice title=routeaudit PASS::routeaudit PASS: policy routeaudit — 0 errors, 0 warnings (1 file scanned)\n"
+    );
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(text.starts_with("\n### routeaudit: PASS\n"), "{text}");
+    assert!(!text.contains("#### Findings"), "{text}");
+    // a summary path that is not a regular file is refused
+    let o = run_clean(
+        dir.path(),
+        &["check", ".", "--format", "github"],
+        &[("GITHUB_STEP_SUMMARY", dir.path().to_str().unwrap())],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+}
+
+#[test]
+fn merge_base_auto_needs_a_ci_variable() {
+    let dir = tree(&[("we/a.go", IMPURE_GO.as_bytes())]);
+    let o = run_clean(
+        dir.path(),
+        &["check", ".", "--new-from-merge-base", "auto"],
+        &[("GITHUB_BASE_REF", "")],
+    );
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+    let e = stderr(&o);
+    assert!(
+        e.contains("--new-from-merge-base auto")
+            && e.contains("GITHUB_BASE_REF")
+            && e.contains("CI_MERGE_REQUEST_TARGET_BRANCH_NAME"),
+        "{e}"
+    );
+}
+
+/// A repository with `main` (one violation) and `feature` (one more on a new line), and a
+/// shallow clone of `feature` alone.
+fn repo_and_shallow_clone() -> (tempfile::TempDir, std::path::PathBuf) {
+    let top = tempfile::tempdir().unwrap();
+    let origin = top.path().join("origin");
+    std::fs::create_dir_all(origin.join("we")).unwrap();
+    git(&origin, &["init", "-q"]);
+    std::fs::write(origin.join("routeaudit.toml"), POLICY).unwrap();
+    std::fs::write(
+        origin.join("we/a.go"),
+        "package we\n\nfunc reconcile() {\n\tCheckCooldown()\n}\n",
+    )
+    .unwrap();
+    git(&origin, &["add", "."]);
+    git(&origin, &["commit", "-qm", "base"]);
+    git(&origin, &["checkout", "-qb", "feature"]);
+    std::fs::write(
+        origin.join("we/a.go"),
+        "package we\n\nfunc reconcile() {\n\tCheckCooldown()\n\tMarkSkipped()\n}\n",
+    )
+    .unwrap();
+    git(&origin, &["commit", "-qam", "feature"]);
+    let clone = top.path().join("clone");
+    let url = format!("file://{}", origin.display());
+    git(
+        top.path(),
+        &[
+            "clone", "-q", "--depth", "1", "--branch", "feature", &url, "clone",
+        ],
+    );
+    (top, clone)
+}
+
+#[test]
+fn merge_base_auto_in_a_shallow_clone_says_to_fetch_the_base() {
+    let (_top, clone) = repo_and_shallow_clone();
+    for env in [
+        ("GITHUB_BASE_REF", "main"),
+        ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main"),
+    ] {
+        let o = run_clean(
+            &clone,
+            &["check", ".", "--new-from-merge-base", "auto"],
+            &[env],
+        );
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.contains("`origin/main`"), "{e}");
+        assert!(
+            e.contains("fetch the base branch") && e.contains("fetch-depth: 0"),
+            "{e}"
+        );
+    }
+    // the base fetched, but only its tip: still no merge base in a shallow history
+    git(
+        &clone,
+        &[
+            "fetch",
+            "-q",
+            "--depth",
+            "1",
+            "origin",
+            "main:refs/remotes/origin/main",
+        ],
+    );
+    let o = run_clean(
+        &clone,
+        &["check", ".", "--new-from-merge-base", "auto"],
+        &[("GITHUB_BASE_REF", "main")],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("fetch the base branch"),
+        "{}",
+        stderr(&o)
+    );
+    // with the history, diff mode counts only the line the branch added
+    git(&clone, &["fetch", "-q", "--unshallow", "origin"]);
+    let o = run_clean(
+        &clone,
+        &[
+            "check",
+            ".",
+            "--new-from-merge-base",
+            "auto",
+            "--format",
+            "json",
+        ],
+        &[("GITHUB_BASE_REF", "main")],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let counted: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "counted")
+        .map(|f| f["symbol"].as_str().unwrap())
+        .collect();
+    assert_eq!(counted, ["MarkSkipped"]);
+    assert_eq!(v["summary"]["outside_diff"], 1);
 }

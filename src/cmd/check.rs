@@ -9,7 +9,7 @@ use super::{
 };
 use crate::cli::{CheckArgs, Format};
 use crate::engine::Needs;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::pipeline::DiffBase;
 
 pub(crate) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
@@ -21,7 +21,9 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
     req.baseline = args.baseline.clone();
     req.diff = match (&args.new_from_rev, &args.new_from_merge_base) {
         (Some(r), _) => Some(DiffBase::Rev(r.clone())),
-        (None, Some(reference)) => Some(DiffBase::MergeBase(reference.clone())),
+        (None, Some(reference)) => Some(DiffBase::MergeBase(merge_base_ref(reference, |k| {
+            std::env::var(k).ok()
+        })?)),
         (None, None) => None,
     };
     req.command = reproduce("check", &args.scan, &[]);
@@ -40,6 +42,9 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
             render_to_file(&audit, format, false, path)?;
         }
     }
+    if args.format == Format::Github || args.github_output.is_some() {
+        step_summary(&audit)?;
+    }
     match &args.output {
         Some(path) => render_to_file(&audit, args.format, color, path)?,
         None => quietly(render(&audit, args.format, color, out))?,
@@ -50,4 +55,76 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         print_file_errors(&audit, err)?;
     }
     Ok(exit_code(&audit))
+}
+
+/// The reference of `--new-from-merge-base`: as given, or for `auto` the target branch of the
+/// pull request (`GITHUB_BASE_REF`) or merge request (`CI_MERGE_REQUEST_TARGET_BRANCH_NAME`)
+/// as `origin/<branch>`, looked up through `var`.
+fn merge_base_ref(given: &str, var: impl Fn(&str) -> Option<String>) -> Result<String> {
+    if given != "auto" {
+        return Ok(given.to_string());
+    }
+    ["GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"]
+        .into_iter()
+        .find_map(|k| var(k).filter(|v| !v.trim().is_empty()))
+        .map(|branch| format!("origin/{}", branch.trim()))
+        .ok_or_else(|| {
+            Error::Usage(
+                "--new-from-merge-base auto: the base branch is not known here: neither \
+                 GITHUB_BASE_REF (GitHub pull requests) nor CI_MERGE_REQUEST_TARGET_BRANCH_NAME \
+                 (GitLab merge requests) is set; name it instead, e.g. \
+                 `--new-from-merge-base origin/main`"
+                    .into(),
+            )
+        })
+}
+
+/// In a GitHub Actions job (`GITHUB_STEP_SUMMARY` set), appends the Markdown summary of the
+/// run to the job's summary file.
+fn step_summary(audit: &crate::audit::Audit) -> Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let links = crate::report::github::Links::from_env(|k| std::env::var(k).ok());
+    // a blank line first: the summary starts a block whatever the file ends with
+    let text = format!("\n{}", crate::report::github::step_summary(audit, &links));
+    super::append_file(std::path::Path::new(&path), text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn auto_merge_base_comes_from_the_ci_variables() {
+        assert_eq!(
+            merge_base_ref("origin/dev", env(&[("GITHUB_BASE_REF", "main")])).unwrap(),
+            "origin/dev"
+        );
+        assert_eq!(
+            merge_base_ref("auto", env(&[("GITHUB_BASE_REF", "main")])).unwrap(),
+            "origin/main"
+        );
+        assert_eq!(
+            merge_base_ref(
+                "auto",
+                env(&[
+                    ("GITHUB_BASE_REF", ""),
+                    ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "release/1.2")
+                ])
+            )
+            .unwrap(),
+            "origin/release/1.2"
+        );
+        let e = merge_base_ref("auto", env(&[("GITHUB_BASE_REF", " ")])).unwrap_err();
+        assert!(e.to_string().contains("GITHUB_BASE_REF"), "{e}");
+    }
 }

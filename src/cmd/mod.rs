@@ -109,6 +109,25 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Appends `bytes` to `path` (created when missing); anything but a regular file is refused.
+fn append_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let err = |source| Error::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(err(std::io::Error::other("not a regular file")));
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(err)?;
+    f.write_all(bytes).map_err(err)
+}
+
 /// Renders into memory, then puts the file in place atomically.
 fn render_to_file(audit: &Audit, format: Format, color: bool, path: &Path) -> Result<()> {
     let mut buf = Vec::new();
