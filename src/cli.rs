@@ -73,6 +73,17 @@ pub struct ScanArgs {
     pub test_results: Vec<PathBuf>,
 }
 
+/// Which of the policy's rules a run evaluates.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RuleFilter {
+    /// Evaluate only this rule (repeatable); an id the policy does not have is an error.
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// Do not evaluate this rule (repeatable).
+    #[arg(long = "exclude-rule", value_name = "ID")]
+    pub exclude_rules: Vec<String>,
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
     #[default]
@@ -105,6 +116,8 @@ pub enum ColorChoice {
 pub struct CheckArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
+    #[command(flatten)]
+    pub filter: RuleFilter,
     /// Output format. `github`: workflow annotations, and in a GitHub Actions job a Markdown
     /// summary appended to $GITHUB_STEP_SUMMARY.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -155,6 +168,8 @@ pub struct CheckArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
+    #[command(flatten)]
+    pub filter: RuleFilter,
     /// Write the document to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -194,6 +209,8 @@ pub enum SymbolsFormat {
 pub struct BaselineArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
+    #[command(flatten)]
+    pub filter: RuleFilter,
     /// Where to write the baseline.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,

@@ -20,6 +20,7 @@ pub mod lang;
 pub mod pipeline;
 pub mod policy;
 pub mod report;
+mod rulefilter;
 pub mod span;
 mod suppress;
 pub mod testresults;

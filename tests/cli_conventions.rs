@@ -418,3 +418,132 @@ fn merge_base_auto_in_a_shallow_clone_says_to_fetch_the_base() {
     assert_eq!(counted, ["MarkSkipped"]);
     assert_eq!(v["summary"]["outside_diff"], 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// --rule / --exclude-rule
+
+fn rules_of(v: &serde_json::Value, key: &str, field: &str) -> Vec<String> {
+    let mut ids: Vec<String> = v[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[field].as_str().unwrap().to_string())
+        .collect();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn rule_filters_choose_what_is_evaluated() {
+    let dir = tree(&[("we/a.go", IMPURE_GO.as_bytes())]);
+    let (c, v) = check_json(dir.path(), &["--rule", "no-skip-api"]);
+    assert_eq!(c, 0, "a warning alone does not fail");
+    assert_eq!(rules_of(&v, "findings", "rule"), ["no-skip-api"]);
+    assert_eq!(rules_of(&v, "rules", "id"), ["no-skip-api"]);
+    let (c, v) = check_json(dir.path(), &["--exclude-rule", "no-skip-api"]);
+    assert_eq!(c, 1);
+    assert_eq!(rules_of(&v, "findings", "rule"), ["no-routing"]);
+    let (c, v) = check_json(
+        dir.path(),
+        &["--rule", "no-skip-api", "--rule", "no-routing"],
+    );
+    assert_eq!(c, 1);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 3);
+    // baseline and report take the same filters
+    let o = run_clean(
+        dir.path(),
+        &["baseline", ".", "--rule", "no-routing", "-o", "b.json"],
+        &[],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let b: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("b.json")).unwrap()).unwrap();
+    assert_eq!(rules_of(&b, "findings", "rule"), ["no-routing"]);
+    let o = run_clean(
+        dir.path(),
+        &["report", ".", "--exclude-rule", "no-routing"],
+        &[],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc = stdout(&o);
+    assert!(doc.contains("--exclude-rule no-routing"), "{doc}");
+    assert!(!doc.contains("`no-routing`"), "{doc}");
+}
+
+#[test]
+fn unknown_rule_ids_are_errors_with_a_suggestion() {
+    let dir = tree(&[("we/a.go", IMPURE_GO.as_bytes())]);
+    for (sub, flag) in [
+        ("check", "--rule"),
+        ("check", "--exclude-rule"),
+        ("report", "--rule"),
+        ("baseline", "--exclude-rule"),
+    ] {
+        let mut args = vec![sub, ".", flag, "no-rooting"];
+        if sub == "baseline" {
+            args.extend(["-o", "b.json"]);
+        }
+        let o = run_clean(dir.path(), &args, &[]);
+        assert_eq!(code(&o), 2, "{sub} {flag}");
+        assert_eq!(stdout(&o), "");
+        let e = stderr(&o);
+        assert!(
+            e.contains(&format!("{flag} `no-rooting`")) && e.contains("did you mean `no-routing`?"),
+            "{e}"
+        );
+    }
+    assert!(!dir.path().join("b.json").exists());
+    let o = run_clean(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--exclude-rule",
+            "no-routing",
+            "--exclude-rule",
+            "no-skip-api",
+        ],
+        &[],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("leave no rule"), "{}", stderr(&o));
+}
+
+#[test]
+fn left_out_rules_leave_no_stale_suppressions_or_baseline_entries() {
+    let go = "package we\n\nfunc reconcile() {\n\t// routeaudit:allow no-routing -- kept for v1\n\tCheckCooldown()\n}\n\ntype Status struct {\n\tSkipReason string\n}\n";
+    let dir = tree(&[("we/a.go", go.as_bytes())]);
+    let o = run_clean(dir.path(), &["baseline", ".", "-o", "b.json"], &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // the directive and the baseline entry of `no-routing` are not reported when it is left out
+    let (c, v) = check_json(
+        dir.path(),
+        &["--rule", "no-skip-api", "--baseline", "b.json"],
+    );
+    assert_eq!(c, 0);
+    assert_eq!(v["warnings"], serde_json::json!([]), "{v}");
+    assert_eq!(v["summary"]["baselined"], 1);
+    // ...and they are when it is evaluated and matches nothing
+    std::fs::write(
+        dir.path().join("we/a.go"),
+        "package we\n\nfunc reconcile() {\n\t// routeaudit:allow no-routing -- kept for v1\n}\n",
+    )
+    .unwrap();
+    let (_, v) = check_json(dir.path(), &["--baseline", "b.json"]);
+    let codes = rules_of(&v, "warnings", "code");
+    assert!(
+        codes.contains(&"unused-suppression".to_string())
+            && codes.contains(&"stale-baseline-entry".to_string()),
+        "{codes:?}"
+    );
+    let (_, v) = check_json(
+        dir.path(),
+        &["--exclude-rule", "no-routing", "--baseline", "b.json"],
+    );
+    let codes = rules_of(&v, "warnings", "code");
+    assert!(
+        codes.iter().all(|c| c == "stale-baseline-entry"),
+        "{codes:?}"
+    );
+    assert_eq!(codes.len(), 1, "only the no-skip-api entry is stale: {v}");
+}

@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use super::{
-    exit_code, fail_on, print_file_errors, quietly, render, render_to_file, reproduce, request,
-    use_color,
+    exit_code, fail_on, filter_words, filtered, print_file_errors, quietly, render, render_to_file,
+    reproduce, request, use_color,
 };
 use crate::cli::{CheckArgs, Format};
 use crate::engine::Needs;
@@ -17,7 +17,10 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         inventory: args.format == Format::Markdown || args.markdown_output.is_some(),
         graph: false,
     };
-    let mut req = request(&args.scan, needs, fail_on(args.fail_on));
+    let mut req = filtered(
+        request(&args.scan, needs, fail_on(args.fail_on)),
+        &args.filter,
+    );
     req.baseline = args.baseline.clone();
     req.diff = match (&args.new_from_rev, &args.new_from_merge_base) {
         (Some(r), _) => Some(DiffBase::Rev(r.clone())),
@@ -26,7 +29,7 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         })?)),
         (None, None) => None,
     };
-    req.command = reproduce("check", &args.scan, &[]);
+    req.command = reproduce("check", &args.scan, &filter_words(&args.filter));
     let audit = crate::pipeline::run_audit(&req)?;
     let mut sink = std::io::sink();
     let out: &mut dyn Write = if args.quiet { &mut sink } else { out };

@@ -13,7 +13,7 @@ use std::io::{IsTerminal as _, Write};
 use std::path::Path;
 
 use crate::audit::{Audit, Verdict};
-use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
+use crate::cli::{ColorChoice, FailOn, Format, RuleFilter, ScanArgs};
 use crate::engine::Needs;
 use crate::error::{EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, Error, Result};
 use crate::pipeline::Request;
@@ -36,6 +36,23 @@ fn request(scan: &ScanArgs, needs: Needs, fail_on: Option<Severity>) -> Request 
         test_results: scan.test_results.clone(),
         ..Request::default()
     }
+}
+
+/// The request with `--rule` / `--exclude-rule` applied.
+fn filtered(mut req: Request, filter: &RuleFilter) -> Request {
+    req.rules = filter.rules.clone();
+    req.exclude_rules = filter.exclude_rules.clone();
+    req
+}
+
+/// `--rule ID` / `--exclude-rule ID` as typed, for a command line that reproduces the run.
+fn filter_words(filter: &RuleFilter) -> Vec<String> {
+    let rules = filter.rules.iter().map(|r| ("--rule", r));
+    let excluded = filter.exclude_rules.iter().map(|r| ("--exclude-rule", r));
+    rules
+        .chain(excluded)
+        .map(|(flag, id)| format!("{flag} {}", shell_word(id)))
+        .collect()
 }
 
 fn fail_on(f: FailOn) -> Option<Severity> {

@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use super::{
-    exit_code_for_errors, print_file_errors, quietly, reproduce, request, shell_word, write_file,
+    exit_code_for_errors, filter_words, filtered, print_file_errors, quietly, reproduce, request,
+    shell_word, write_file,
 };
 use crate::cli::ReportArgs;
 use crate::engine::Needs;
@@ -16,8 +17,11 @@ pub(crate) fn run(args: ReportArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         inventory: true,
         graph: false,
     };
-    let mut req = request(&args.scan, needs, Some(Severity::Error));
-    let mut extra = Vec::new();
+    let mut req = filtered(
+        request(&args.scan, needs, Some(Severity::Error)),
+        &args.filter,
+    );
+    let mut extra = filter_words(&args.filter);
     if let Some(o) = &args.output {
         extra.push(format!("--output {}", shell_word(&o.to_string_lossy())));
     }
