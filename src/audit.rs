@@ -481,6 +481,9 @@ pub struct RuleInfo {
     pub owner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The rule's documentation link (`url` in the policy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// Where the rule is written (`routeaudit.toml:12:1`).
     pub origin: String,
     /// Symbols, globs, regexes the rule lists, for the document.

@@ -494,6 +494,7 @@ fn settle(audit: &mut Audit, policy: &Policy) {
             message: r.message.clone(),
             owner: r.owner.clone(),
             description: r.description.clone(),
+            url: r.url.clone(),
             origin: r.origin.to_string(),
             targets: rule_targets(r),
             findings: audit

@@ -547,3 +547,91 @@ fn left_out_rules_leave_no_stale_suppressions_or_baseline_entries() {
     );
     assert_eq!(codes.len(), 1, "only the no-skip-api entry is stale: {v}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// rule documentation
+
+#[test]
+fn rule_docs_reach_sarif_json_and_the_human_report() {
+    let policy = "\
+[[rule]]
+id = \"no-routing\"
+kind = \"forbid-symbol\"
+symbols = [\"CheckCooldown\"]
+message = \"routing decision inside the executor\"
+description = \"Cooldown is decided by the orchestrator.\"
+owner = \"RemediationOrchestrator\"
+url = \"https://docs.example/boundary#no-routing\"
+
+[[rule]]
+id = \"no-skip-api\"
+kind = \"forbid-symbol\"
+symbols = [\"SkipReason\"]
+";
+    let dir = tree(&[("we/a.go", IMPURE_GO.as_bytes())]);
+    std::fs::write(dir.path().join("routeaudit.toml"), policy).unwrap();
+    let o = run_clean(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--color",
+            "never",
+            "--sarif-output",
+            "r.sarif",
+            "--json-output",
+            "r.json",
+        ],
+        &[],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let human = stdout(&o);
+    let block = human
+        .split("\n\n")
+        .find(|b| b.starts_with("error[no-routing]"))
+        .unwrap();
+    assert!(
+        block.contains("= help: this responsibility belongs to RemediationOrchestrator")
+            && block.ends_with("= see: https://docs.example/boundary#no-routing"),
+        "{block}"
+    );
+    let other = human
+        .split("\n\n")
+        .find(|b| b.starts_with("error[no-skip-api]"))
+        .unwrap();
+    assert!(!other.contains("= see:"), "{other}");
+
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("r.sarif")).unwrap()).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rules[0]["id"], "no-routing");
+    assert_eq!(
+        rules[0]["helpUri"],
+        "https://docs.example/boundary#no-routing"
+    );
+    assert_eq!(
+        rules[0]["fullDescription"]["text"],
+        "Cooldown is decided by the orchestrator."
+    );
+    let help = rules[0]["help"]["markdown"].as_str().unwrap();
+    assert!(
+        help.contains("Cooldown is decided by the orchestrator.")
+            && help.contains("**RemediationOrchestrator**")
+            && help.contains("[Documentation](https://docs.example/boundary#no-routing)"),
+        "{help}"
+    );
+    assert!(rules[1].get("helpUri").is_none());
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["rules"][0]["url"],
+        "https://docs.example/boundary#no-routing"
+    );
+    assert!(
+        json["rules"][1].get("url").is_none(),
+        "url is left out when unset"
+    );
+}
