@@ -39,8 +39,7 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) on standard output.
-    #[command(hide = true)]
+    /// Print the man page (roff) on standard output: every subcommand and every option.
     Man,
 }
 

@@ -635,3 +635,65 @@ symbols = [\"SkipReason\"]
         "url is left out when unset"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// the man page
+
+/// `-` as roff writes it in a man page.
+fn roff(s: &str) -> String {
+    s.replace('-', "\\-")
+}
+
+#[test]
+fn the_man_page_documents_every_subcommand_and_flag() {
+    use clap::CommandFactory;
+    let help = stdout(&bin().arg("--help").output().unwrap());
+    assert!(
+        help.lines().any(|l| l.trim_start().starts_with("man ")),
+        "`man` is listed in --help:\n{help}"
+    );
+    let o = bin().arg("man").output().unwrap();
+    assert_eq!(code(&o), 0);
+    let page = stdout(&o);
+    assert!(page.contains(".TH routeaudit"), "{page}");
+    let mut top = routeaudit::cli::Cli::command();
+    top.build();
+    let mut checked = 0;
+    let mut stack: Vec<(String, clap::Command)> = top
+        .get_subcommands()
+        .map(|c| (format!("routeaudit {}", c.get_name()), c.clone()))
+        .collect();
+    while let Some((name, cmd)) = stack.pop() {
+        if cmd.get_name() == "help" {
+            continue;
+        }
+        let heading = format!(".SH \"{}\"\n", roff(&name.to_uppercase()));
+        let start = page
+            .find(&heading)
+            .unwrap_or_else(|| panic!("no section for `{name}`"));
+        let rest = &page[start + heading.len()..];
+        let section = &rest[..rest.find("\n.SH ").unwrap_or(rest.len())];
+        for arg in cmd.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                assert!(
+                    section.contains(&format!("\\fB{}\\fR", roff(&format!("--{long}")))),
+                    "`{name} --{long}` is not in its man section"
+                );
+                checked += 1;
+            }
+        }
+        stack.extend(
+            cmd.get_subcommands()
+                .map(|c| (format!("{name} {}", c.get_name()), c.clone())),
+        );
+    }
+    assert!(checked > 50, "{checked} flags checked");
+    for flag in [
+        "--quiet",
+        "--rule",
+        "--exclude-rule",
+        "--new-from-merge-base",
+    ] {
+        assert!(page.contains(&roff(flag)), "{flag}");
+    }
+}

@@ -5,6 +5,7 @@
 pub(crate) mod baseline;
 pub(crate) mod check;
 pub(crate) mod init;
+pub(crate) mod man;
 pub(crate) mod policy;
 pub(crate) mod report;
 pub(crate) mod symbols;
