@@ -697,3 +697,269 @@ fn the_man_page_documents_every_subcommand_and_flag() {
         assert!(page.contains(&roff(flag)), "{flag}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// outputs that must not clobber
+
+#[cfg(unix)]
+#[test]
+fn outputs_refuse_devices_fifos_and_directories() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = tree(&[("we/a.go", IMPURE_GO.as_bytes())]);
+    let d = dir.path();
+    std::fs::create_dir(d.join("out-dir")).unwrap();
+    let mut special = vec![("out-dir", "a directory")];
+    if Command::new("mkfifo")
+        .arg(d.join("fifo"))
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        special.push(("fifo", "a FIFO"));
+    }
+    // a character device of our own (the null device's numbers), where mknod is permitted
+    if Command::new("mknod")
+        .arg(d.join("dev"))
+        .args(["c", "1", "3"])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        special.push(("dev", "a device"));
+    }
+    for (name, kind) in &special {
+        for (sub, flag) in [
+            ("check", "--json-output"),
+            ("check", "--sarif-output"),
+            ("check", "-o"),
+            ("report", "--output"),
+            ("baseline", "--output"),
+        ] {
+            let o = run_clean(d, &[sub, ".", flag, name], &[]);
+            assert_eq!(code(&o), 2, "{sub} {flag} {name}");
+            let e = stderr(&o);
+            assert!(
+                e.contains(&format!(
+                    "cannot write {name}: it is {kind}, not a regular file"
+                )),
+                "{e}"
+            );
+            assert_eq!(e.lines().count(), 1, "one message: {e}");
+        }
+    }
+    assert!(d.join("out-dir").is_dir());
+    if d.join("fifo").exists() {
+        assert!(
+            d.join("fifo")
+                .symlink_metadata()
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+    }
+    if d.join("dev").exists() {
+        assert!(
+            d.join("dev")
+                .symlink_metadata()
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+    }
+    // nothing else was written either: the refusal comes before the audit
+    let o = run_clean(
+        d,
+        &[
+            "check",
+            ".",
+            "--json-output",
+            "r.json",
+            "--sarif-output",
+            "out-dir",
+        ],
+        &[],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(!d.join("r.json").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_is_written_through() {
+    let dir = tree(&[("we/a.go", IMPURE_GO.as_bytes())]);
+    let d = dir.path();
+    std::fs::create_dir(d.join("reports")).unwrap();
+    std::fs::write(d.join("reports/latest.json"), "old content").unwrap();
+    std::os::unix::fs::symlink("reports/latest.json", d.join("r.json")).unwrap();
+    let o = run_clean(d, &["check", ".", "-q", "--json-output", "r.json"], &[]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        d.join("r.json")
+            .symlink_metadata()
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("reports/latest.json")).unwrap()).unwrap();
+    assert_eq!(v["verdict"], "fail");
+    // no temporary file beside the link or the target
+    for sub in [d.to_path_buf(), d.join("reports")] {
+        for e in std::fs::read_dir(&sub).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(!name.ends_with(".routeaudit-tmp"), "{name}");
+        }
+    }
+}
+
+#[test]
+fn a_killed_run_leaves_temporary_files_that_a_later_run_removes() {
+    let dir = tree(&[("we/a.go", IMPURE_GO.as_bytes())]);
+    let d = dir.path();
+    // what a killed run leaves: a hidden file that is not a source file, never audited
+    let stale = d.join("we/.r.json.k1ll3d.routeaudit-tmp");
+    std::fs::write(&stale, "package we\nfunc x() { CheckCooldown() }\n").unwrap();
+    let (_, v) = check_json(d, &[]);
+    assert_eq!(v["summary"]["files_scanned"], 1, "{v}");
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    let fresh = d.join("we/.r.json.runn1n.routeaudit-tmp");
+    std::fs::write(&fresh, "").unwrap();
+    let o = run_clean(d, &["check", ".", "-q", "--json-output", "we/r.json"], &[]);
+    assert_eq!(code(&o), 1);
+    assert!(!stale.exists(), "the stale temporary file is removed");
+    assert!(fresh.exists(), "a recent one may be a running write's");
+}
+
+#[test]
+fn outputs_must_not_name_the_same_file_or_an_input() {
+    let dir = tree(&[("we/a.go", IMPURE_GO.as_bytes())]);
+    let d = dir.path();
+    let results = root().join("tests/fixtures/test-results/go-test.json");
+    std::fs::copy(&results, d.join("go-test.json")).unwrap();
+    let o = run_clean(d, &["baseline", ".", "-o", "b.json"], &[]);
+    assert_eq!(code(&o), 0);
+    let policy_before = std::fs::read(d.join("routeaudit.toml")).unwrap();
+    let baseline_before = std::fs::read(d.join("b.json")).unwrap();
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &[
+                "check",
+                ".",
+                "--json-output",
+                "r.json",
+                "--sarif-output",
+                "./we/../r.json",
+            ],
+            "--json-output r.json and --sarif-output ./we/../r.json name the same file",
+        ),
+        (
+            &["check", ".", "-o", "out.txt", "--junit-output", "out.txt"],
+            "--output out.txt and --junit-output out.txt name the same file",
+        ),
+        (
+            &["check", ".", "--json-output", "routeaudit.toml"],
+            "--json-output routeaudit.toml would overwrite the policy",
+        ),
+        (
+            &[
+                "check",
+                ".",
+                "--policy",
+                "routeaudit.toml",
+                "-o",
+                "./routeaudit.toml",
+            ],
+            "would overwrite the policy routeaudit.toml",
+        ),
+        (
+            &[
+                "check",
+                ".",
+                "--baseline",
+                "b.json",
+                "--markdown-output",
+                "b.json",
+            ],
+            "--markdown-output b.json would overwrite --baseline b.json",
+        ),
+        (
+            &[
+                "check",
+                ".",
+                "--test-results",
+                "go-test.json",
+                "--github-output",
+                "go-test.json",
+            ],
+            "--github-output go-test.json would overwrite --test-results go-test.json",
+        ),
+        (
+            &["report", ".", "--output", "routeaudit.toml"],
+            "--output routeaudit.toml would overwrite the policy",
+        ),
+        (
+            &[
+                "baseline",
+                ".",
+                "--test-results",
+                "go-test.json",
+                "-o",
+                "go-test.json",
+            ],
+            "--output go-test.json would overwrite --test-results go-test.json",
+        ),
+    ];
+    for (args, message) in cases {
+        let o = run_clean(d, args, &[]);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "", "{args:?}");
+    }
+    assert_eq!(
+        std::fs::read(d.join("routeaudit.toml")).unwrap(),
+        policy_before
+    );
+    assert_eq!(std::fs::read(d.join("b.json")).unwrap(), baseline_before);
+    assert!(!d.join("r.json").exists() && !d.join("out.txt").exists());
+    // through a symbolic link, too
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("routeaudit.toml", d.join("p.json")).unwrap();
+        let o = run_clean(d, &["check", ".", "--json-output", "p.json"], &[]);
+        assert_eq!(code(&o), 2);
+        assert!(
+            stderr(&o).contains("would overwrite the policy"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(
+            std::fs::read(d.join("routeaudit.toml")).unwrap(),
+            policy_before
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_reported_once() {
+    let Ok(full) = std::fs::File::options().write(true).open("/dev/full") else {
+        return;
+    };
+    let o = bin()
+        .current_dir(root().join("examples/go-impure"))
+        .args(["check", ".", "--format", "json"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    assert_eq!(
+        e.lines().collect::<Vec<_>>(),
+        ["error: cannot write output: No space left on device (os error 28)"],
+        "{e}"
+    );
+}

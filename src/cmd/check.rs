@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use super::{
-    exit_code, fail_on, filter_words, filtered, print_file_errors, quietly, render, render_to_file,
-    reproduce, request, use_color,
+    exit_code, fail_on, filter_words, filtered, inputs, policy_file, print_file_errors, quietly,
+    refuse_clobbering, render, render_to_file, reproduce, request, use_color,
 };
 use crate::cli::{CheckArgs, Format};
 use crate::engine::Needs;
@@ -13,6 +13,24 @@ use crate::error::{Error, Result};
 use crate::pipeline::DiffBase;
 
 pub(crate) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    let outputs: Vec<(&str, &std::path::Path)> = [
+        ("--output", &args.output),
+        ("--json-output", &args.json_output),
+        ("--sarif-output", &args.sarif_output),
+        ("--markdown-output", &args.markdown_output),
+        ("--junit-output", &args.junit_output),
+        ("--github-output", &args.github_output),
+    ]
+    .into_iter()
+    .filter_map(|(flag, p)| p.as_deref().map(|p| (flag, p)))
+    .collect();
+    let policy = policy_file(&args.scan);
+    let baseline: Vec<(&'static str, &std::path::Path)> = args
+        .baseline
+        .iter()
+        .map(|b| ("--baseline", b.as_path()))
+        .collect();
+    refuse_clobbering(&outputs, &inputs(&args.scan, &policy, &baseline))?;
     let needs = Needs {
         inventory: args.format == Format::Markdown || args.markdown_output.is_some(),
         graph: false,

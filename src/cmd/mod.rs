@@ -11,7 +11,7 @@ pub(crate) mod report;
 pub(crate) mod symbols;
 
 use std::io::{IsTerminal as _, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::audit::{Audit, Verdict};
 use crate::cli::{ColorChoice, FailOn, Format, RuleFilter, ScanArgs};
@@ -125,6 +125,82 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         path: path.display().to_string(),
         source,
     })
+}
+
+/// The policy file a run will read: `--policy`, else the one discovery finds (`None`: a
+/// builtin pack).
+fn policy_file(scan: &ScanArgs) -> Option<PathBuf> {
+    if let Some(p) = &scan.policy {
+        return Some(p.clone());
+    }
+    let start = scan
+        .paths
+        .first()
+        .map(PathBuf::as_path)
+        .unwrap_or(Path::new("."));
+    match crate::policy::discover::discover(start) {
+        crate::policy::discover::PolicySource::File(p) => Some(p),
+        crate::policy::discover::PolicySource::Builtin(_) => None,
+    }
+}
+
+/// The files a run reads besides the tree, by flag: the policy, `--test-results` files and
+/// `extra` (`--baseline`).
+fn inputs<'a>(
+    scan: &'a ScanArgs,
+    policy: &'a Option<PathBuf>,
+    extra: &[(&'static str, &'a Path)],
+) -> Vec<(&'static str, &'a Path)> {
+    let mut v: Vec<(&'static str, &'a Path)> = Vec::new();
+    if let Some(p) = policy {
+        v.push(("the policy", p.as_path()));
+    }
+    v.extend(
+        scan.test_results
+            .iter()
+            .map(|p| ("--test-results", p.as_path())),
+    );
+    v.extend_from_slice(extra);
+    v
+}
+
+/// Refuses, before anything is audited or written, an output that is not a regular file (a
+/// device, a FIFO, a directory), two outputs that name the same file and an output that
+/// names a file the run reads (the policy, the baseline, test results). Paths are
+/// compared as the files they stand for (links followed, canonical).
+fn refuse_clobbering(outputs: &[(&str, &Path)], inputs: &[(&str, &Path)]) -> Result<()> {
+    use crate::report::identity;
+    let outs: Vec<(&str, &Path, PathBuf)> = outputs
+        .iter()
+        .map(|(flag, p)| (*flag, *p, identity(p)))
+        .collect();
+    for (i, (flag, path, id)) in outs.iter().enumerate() {
+        // a device, FIFO or directory is refused before the audit, not after it
+        if let Ok(meta) = std::fs::metadata(id)
+            && !meta.is_file()
+        {
+            return Err(Error::Write {
+                path: path.display().to_string(),
+                source: crate::report::not_regular(&meta),
+            });
+        }
+        if let Some((first, first_path, _)) = outs[..i].iter().find(|o| o.2 == *id) {
+            return Err(Error::Usage(format!(
+                "{first} {} and {flag} {} name the same file: give each output its own file",
+                first_path.display(),
+                path.display()
+            )));
+        }
+        if let Some((what, input)) = inputs.iter().find(|(_, p)| identity(p) == *id) {
+            return Err(Error::Usage(format!(
+                "{flag} {} would overwrite {what} {}, which this run reads: write the output \
+                 elsewhere",
+                path.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Appends `bytes` to `path` (created when missing); anything but a regular file is refused.

@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use super::{
-    exit_code_for_errors, filter_words, filtered, print_file_errors, quietly, reproduce, request,
-    shell_word, write_file,
+    exit_code_for_errors, filter_words, filtered, inputs, policy_file, print_file_errors, quietly,
+    refuse_clobbering, reproduce, request, shell_word, write_file,
 };
 use crate::cli::ReportArgs;
 use crate::engine::Needs;
@@ -13,6 +13,10 @@ use crate::error::{EXIT_ERROR, EXIT_VIOLATIONS, Error, Result};
 use crate::policy::Severity;
 
 pub(crate) fn run(args: ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    if let (Some(o), false) = (&args.output, args.check) {
+        let policy = policy_file(&args.scan);
+        refuse_clobbering(&[("--output", o)], &inputs(&args.scan, &policy, &[]))?;
+    }
     let needs = Needs {
         inventory: true,
         graph: false,
