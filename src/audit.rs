@@ -1,8 +1,9 @@
 //! The result of an audit: what every renderer reads and what `--format json` prints.
 //!
-//! Owns the schema (schema_version 1, see DESIGN.md) and the ordering rules: every list is
-//! sorted by (file, line, column, rule) before anything is rendered. Nothing here reads files
-//! or evaluates rules.
+//! Owns the schema (schema_version 1; its JSON Schema, generated from these types, is checked
+//! in as `schemas/routeaudit-output.schema.json`) and the ordering rules: every list is sorted
+//! by (file, line, column, rule) before anything is rendered. Nothing here reads files or
+//! evaluates rules.
 
 use serde::Serialize;
 
@@ -11,6 +12,9 @@ use crate::policy::{Handoff, Severity, TestMode};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The result of `routeaudit check --format json` (also `--json-output`).
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(title = "routeaudit audit"))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Audit {
     pub schema_version: u32,
@@ -81,6 +85,7 @@ pub struct RoutingLike {
     pub pattern: String,
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Tool {
     pub name: String,
@@ -96,6 +101,7 @@ impl Default for Tool {
     }
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct PolicyInfo {
     pub name: String,
@@ -109,6 +115,7 @@ pub struct PolicyInfo {
     pub fail_label: Option<String>,
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
@@ -118,6 +125,7 @@ pub enum Verdict {
     Error,
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Summary {
     pub files_scanned: usize,
@@ -201,6 +209,7 @@ fn is_zero(n: &usize) -> bool {
 }
 
 /// One call-path hop of a reachability finding.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Hop {
     pub function: String,
@@ -208,12 +217,14 @@ pub struct Hop {
     pub line: u32,
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
     pub rule: String,
     pub rule_kind: String,
+    #[cfg_attr(test, schemars(with = "schema::SeverityName"))]
     pub severity: Severity,
-    /// `None` only for a required symbol that is missing everywhere.
+    /// Absent only for a required symbol that is missing everywhere.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -231,6 +242,7 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, schemars(with = "Option<schema::OccurrenceName>"))]
     pub occurrence: Option<OccKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_function: Option<String>,
@@ -385,6 +397,7 @@ impl Serialize for Status {
     }
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Mention {
     pub rule: String,
@@ -393,12 +406,14 @@ pub struct Mention {
     pub column: u32,
     pub symbol: String,
     pub matched: String,
+    #[cfg_attr(test, schemars(with = "schema::OccurrenceName"))]
     pub occurrence: OccKind,
     pub test: bool,
     #[serde(skip)]
     pub source_line: String,
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Required {
     pub rule: String,
@@ -411,12 +426,14 @@ pub struct Required {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_line: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, schemars(with = "Option<schema::OccurrenceName>"))]
     pub occurrence: Option<OccKind>,
     /// The name as declared (`reconcile_pending` for `reconcilePending` under words naming).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declared: Option<String>,
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct EvidenceHit {
     pub rule: String,
@@ -425,6 +442,7 @@ pub struct EvidenceHit {
     pub text: String,
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Skipped {
     pub file: String,
@@ -432,6 +450,7 @@ pub struct Skipped {
     pub reason: String,
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Warning {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -443,6 +462,7 @@ pub struct Warning {
 }
 
 /// Stable codes of warnings: part of the JSON contract, so never renamed.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum WarningCode {
@@ -525,6 +545,7 @@ impl std::fmt::Display for WarningCode {
     }
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FileError {
     pub file: String,
@@ -558,6 +579,7 @@ impl FileError {
 
 /// What kind of problem a [`FileError`] is; every renderer words them apart. Part of the
 /// JSON contract (`errors[].kind`), so never renamed.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileErrorKind {
@@ -622,16 +644,21 @@ impl Audit {
     }
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct RuleInfo {
     pub id: String,
     pub kind: String,
+    #[cfg_attr(test, schemars(with = "schema::SeverityName"))]
     pub severity: Severity,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The rule's documentation link (`url` in the policy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// Where the rule is written (`routeaudit.toml:12:1`).
     pub origin: String,
     /// Symbols, globs, regexes the rule lists, for the document.
@@ -657,6 +684,7 @@ pub struct FunctionInfo {
     pub callers: Vec<String>,
 }
 
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct TestResults {
     pub passed: usize,
@@ -697,6 +725,90 @@ impl Audit {
         self.errors.dedup();
         self.functions.sort();
         self.routing_like.sort();
+    }
+}
+
+/// The JSON Schema of what the serializers above write, for the types whose JSON is written by
+/// hand (`Status`) or whose names live elsewhere (severities, occurrence kinds).
+#[cfg(test)]
+mod schema {
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+    use std::borrow::Cow;
+
+    use super::Status;
+    use crate::lang::OccKind;
+    use crate::policy::Severity;
+
+    /// A severity as written in JSON.
+    pub struct SeverityName;
+
+    impl JsonSchema for SeverityName {
+        fn schema_name() -> Cow<'static, str> {
+            "Severity".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let names = [Severity::Info, Severity::Warning, Severity::Error].map(Severity::as_str);
+            json_schema!({"type": "string", "enum": names})
+        }
+    }
+
+    /// An occurrence kind as written in JSON.
+    pub struct OccurrenceName;
+
+    impl JsonSchema for OccurrenceName {
+        fn schema_name() -> Cow<'static, str> {
+            "Occurrence".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let names: Vec<&str> = OccKind::ALL.iter().map(|k| k.as_str()).collect();
+            json_schema!({
+                "description": "What the occurrence is: a declaration (func, method, type, field, variant, const, var), a use (call, reference) or text (comment, string).",
+                "type": "string",
+                "enum": names,
+            })
+        }
+    }
+
+    /// The keys [`Status`]'s serializer writes into its finding.
+    impl JsonSchema for Status {
+        fn schema_name() -> Cow<'static, str> {
+            "Status".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let statuses = [
+                Status::Counted,
+                Status::Suppressed {
+                    reason: String::new(),
+                },
+                Status::Baselined,
+                Status::OutsideDiff,
+                Status::TestCode,
+            ]
+            .map(|s| s.as_str());
+            json_schema!({
+                "type": "object",
+                "properties": {
+                    "suppressed": {
+                        "description": "Silenced by a `routeaudit:allow` directive.",
+                        "type": "boolean",
+                    },
+                    "suppression": {
+                        "description": "The directive's reason; present only when suppressed.",
+                        "type": "string",
+                    },
+                    "baselined": {
+                        "description": "Recorded in the `--baseline` file.",
+                        "type": "boolean",
+                    },
+                    "status": {
+                        "description": "Whether the finding counts towards the verdict, and if not, why.",
+                        "type": "string",
+                        "enum": statuses,
+                    },
+                },
+                "required": ["suppressed", "baselined", "status"],
+            })
+        }
     }
 }
 

@@ -39,8 +39,7 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) on standard output.
-    #[command(hide = true)]
+    /// Print the man page (roff) on standard output: every subcommand and every option.
     Man,
 }
 
@@ -78,6 +77,17 @@ pub struct ScanArgs {
     pub test_results: Vec<PathBuf>,
 }
 
+/// Which of the policy's rules a run evaluates.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RuleFilter {
+    /// Evaluate only this rule (repeatable); an id the policy does not have is an error.
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// Do not evaluate this rule (repeatable).
+    #[arg(long = "exclude-rule", value_name = "ID")]
+    pub exclude_rules: Vec<String>,
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
     #[default]
@@ -110,9 +120,16 @@ pub enum ColorChoice {
 pub struct CheckArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
-    /// Output format.
+    #[command(flatten)]
+    pub filter: RuleFilter,
+    /// Output format. `github`: workflow annotations, and in a GitHub Actions job a Markdown
+    /// summary appended to $GITHUB_STEP_SUMMARY.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Print nothing on standard output: report files are still written, errors still go to
+    /// standard error and the exit code is the same.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -134,7 +151,8 @@ pub struct CheckArgs {
     /// Also write JUnit XML to FILE.
     #[arg(long, value_name = "FILE")]
     pub junit_output: Option<PathBuf>,
-    /// Also write GitHub workflow annotations to FILE.
+    /// Also write GitHub workflow annotations to FILE (and append the step summary to
+    /// $GITHUB_STEP_SUMMARY when it is set).
     #[arg(long, value_name = "FILE")]
     pub github_output: Option<PathBuf>,
     /// Fail only on findings that are not in this baseline file.
@@ -143,7 +161,9 @@ pub struct CheckArgs {
     /// Fail only on findings on lines added or changed since REV (working tree included).
     #[arg(long, value_name = "REV", conflicts_with = "new_from_merge_base")]
     pub new_from_rev: Option<String>,
-    /// Like --new-from-rev, from the merge base of HEAD and REF.
+    /// Like --new-from-rev, from the merge base of HEAD and REF. `auto`: the target branch of
+    /// the pull or merge request, `origin/$GITHUB_BASE_REF` (GitHub Actions) or
+    /// `origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME` (GitLab CI); an error elsewhere.
     #[arg(long, value_name = "REF")]
     pub new_from_merge_base: Option<String>,
 }
@@ -152,12 +172,18 @@ pub struct CheckArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
+    #[command(flatten)]
+    pub filter: RuleFilter,
     /// Write the document to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Do not write: exit 1 with a short diff when FILE is not what would be written.
     #[arg(long, requires = "output")]
     pub check: bool,
+    /// Print nothing on standard output: report files are still written, errors still go to
+    /// standard error and the exit code is the same.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -170,6 +196,10 @@ pub struct SymbolsArgs {
     /// Output format (human or json).
     #[arg(long, value_enum, default_value_t = SymbolsFormat::Human)]
     pub format: SymbolsFormat,
+    /// Print nothing on standard output: report files are still written, errors still go to
+    /// standard error and the exit code is the same.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -183,9 +213,15 @@ pub enum SymbolsFormat {
 pub struct BaselineArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
+    #[command(flatten)]
+    pub filter: RuleFilter,
     /// Where to write the baseline.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
+    /// Print nothing on standard output: report files are still written, errors still go to
+    /// standard error and the exit code is the same.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Subcommand, Debug)]

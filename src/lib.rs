@@ -20,6 +20,7 @@ pub mod lang;
 pub mod pipeline;
 pub mod policy;
 pub mod report;
+mod rulefilter;
 pub mod span;
 mod suppress;
 pub mod testresults;
@@ -46,9 +47,6 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> error::Result<
             clap_complete::generate(shell, &mut c, "routeaudit", out);
             Ok(EXIT_OK)
         }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(out)?;
-            Ok(EXIT_OK)
-        }
+        Command::Man => cmd::man::run(out),
     }
 }

@@ -26,8 +26,17 @@ fn main() -> ExitCode {
         Ok(Ok(code)) => code,
         Ok(Err(e)) if e.is_broken_pipe() => return ExitCode::SUCCESS,
         Ok(Err(e)) => {
-            let _ = writeln!(err, "error: {e}");
-            e.exit_code()
+            // what was buffered goes out, or fails with the error just reported: one message
+            let _ = out.flush();
+            match &e {
+                routeaudit::Error::Io(io) => {
+                    let _ = writeln!(err, "error: cannot write output: {io}");
+                }
+                _ => {
+                    let _ = writeln!(err, "error: {e}");
+                }
+            }
+            return ExitCode::from(e.exit_code());
         }
         // the hook has printed the panic
         Err(_) => routeaudit::EXIT_ERROR,

@@ -33,6 +33,10 @@ pub struct Request {
     pub test_results: Vec<PathBuf>,
     /// The command line that reproduces the run, for the document.
     pub command: String,
+    /// `--rule`: evaluate only these rules (all when empty).
+    pub rules: Vec<String>,
+    /// `--exclude-rule`: do not evaluate these rules.
+    pub exclude_rules: Vec<String>,
 }
 
 /// The base of diff mode.
@@ -270,14 +274,19 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
         return Err(Error::Usage(missing.join("\nerror: ")));
     }
     let root = root_of(&paths);
-    let policy = load_policy(req.policy.as_deref(), &paths, &root)?;
+    let mut policy = load_policy(req.policy.as_deref(), &paths, &root)?;
+    let dropped = crate::rulefilter::select(&mut policy, &req.rules, &req.exclude_rules)?;
     // inputs beside the tree are read before the walk: a bad one stops the run early
     let baseline = req
         .baseline
         .as_deref()
         .map(crate::baseline::read)
         .transpose()
-        .map_err(Error::Input)?;
+        .map_err(Error::Input)?
+        .map(|mut b| {
+            crate::rulefilter::forget_baseline(&mut b, &dropped);
+            b
+        });
     let changes = match &req.diff {
         None => None,
         Some(base) => {
@@ -297,7 +306,8 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
         return Err(nothing_in_scope(&policy, &root, &paths, &collected));
     }
     let graph_wanted = engine.wants_graph();
-    let (mut audit, directives) = assemble(&policy, &root, collected, req.fail_on, graph_wanted);
+    let (mut audit, mut directives) =
+        assemble(&policy, &root, collected, req.fail_on, graph_wanted);
     // the audited paths as the repository sees them: the same however they were typed
     audit.context.root = paths
         .iter()
@@ -324,6 +334,7 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     });
 
     // why each finding does not count, decided once: suppression, baseline, diff, test code
+    crate::rulefilter::forget_directives(&mut directives, &dropped);
     let known: Vec<&str> = policy.rules.iter().map(|r| r.id.as_str()).collect();
     let (suppressed, unused) = crate::suppress::apply(&audit.findings, &directives, &known);
     audit.warnings.extend(unused);
@@ -643,6 +654,7 @@ fn settle(audit: &mut Audit, policy: &Policy) {
             message: r.message.clone(),
             owner: r.owner.clone(),
             description: r.description.clone(),
+            url: r.url.clone(),
             origin: r.origin.to_string(),
             targets: rule_targets(r),
             findings: audit

@@ -3,14 +3,23 @@
 
 use std::io::Write;
 
-use super::{print_file_errors, request, write_file};
+use super::{
+    filtered, inputs, policy_file, print_file_errors, refuse_clobbering, request, write_file,
+};
 use crate::cli::BaselineArgs;
 use crate::engine::Needs;
 use crate::error::{EXIT_ERROR, EXIT_OK, Result};
 
 pub(crate) fn run(args: BaselineArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
-    let req = request(&args.scan, Needs::default(), None);
+    let policy = policy_file(&args.scan);
+    refuse_clobbering(
+        &[("--output", &args.output)],
+        &inputs(&args.scan, &policy, &[]),
+    )?;
+    let req = filtered(request(&args.scan, Needs::default(), None), &args.filter);
     let audit = crate::pipeline::run_audit(&req)?;
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = if args.quiet { &mut sink } else { out };
     print_file_errors(&audit, err)?;
     if !audit.errors.is_empty() {
         writeln!(

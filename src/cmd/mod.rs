@@ -5,15 +5,16 @@
 pub(crate) mod baseline;
 pub(crate) mod check;
 pub(crate) mod init;
+pub(crate) mod man;
 pub(crate) mod policy;
 pub(crate) mod report;
 pub(crate) mod symbols;
 
 use std::io::{IsTerminal as _, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::audit::{Audit, Verdict};
-use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
+use crate::cli::{ColorChoice, FailOn, Format, RuleFilter, ScanArgs};
 use crate::engine::Needs;
 use crate::error::{EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, Error, Result};
 use crate::pipeline::Request;
@@ -37,6 +38,23 @@ fn request(scan: &ScanArgs, needs: Needs, fail_on: Option<Severity>) -> Request 
         test_results: scan.test_results.clone(),
         ..Request::default()
     }
+}
+
+/// The request with `--rule` / `--exclude-rule` applied.
+fn filtered(mut req: Request, filter: &RuleFilter) -> Request {
+    req.rules = filter.rules.clone();
+    req.exclude_rules = filter.exclude_rules.clone();
+    req
+}
+
+/// `--rule ID` / `--exclude-rule ID` as typed, for a command line that reproduces the run.
+fn filter_words(filter: &RuleFilter) -> Vec<String> {
+    let rules = filter.rules.iter().map(|r| ("--rule", r));
+    let excluded = filter.exclude_rules.iter().map(|r| ("--exclude-rule", r));
+    rules
+        .chain(excluded)
+        .map(|(flag, id)| format!("{flag} {}", shell_word(id)))
+        .collect()
 }
 
 fn fail_on(f: FailOn) -> Option<Severity> {
@@ -131,6 +149,7 @@ fn reproduce_check(args: &crate::cli::CheckArgs) -> String {
     if let Some(m) = &args.markdown_output {
         extra.push(format!("--markdown-output {}", path(m)));
     }
+    extra.extend(filter_words(&args.filter));
     reproduce("check", &args.scan, &root, &extra)
 }
 
@@ -216,6 +235,101 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         path: path.display().to_string(),
         source,
     })
+}
+
+/// The policy file a run will read: `--policy`, else the one discovery finds (`None`: a
+/// builtin pack).
+fn policy_file(scan: &ScanArgs) -> Option<PathBuf> {
+    if let Some(p) = &scan.policy {
+        return Some(p.clone());
+    }
+    let start = scan
+        .paths
+        .first()
+        .map(PathBuf::as_path)
+        .unwrap_or(Path::new("."));
+    match crate::policy::discover::discover(start) {
+        crate::policy::discover::PolicySource::File(p) => Some(p),
+        crate::policy::discover::PolicySource::Builtin(_) => None,
+    }
+}
+
+/// The files a run reads besides the tree, by flag: the policy, `--test-results` files and
+/// `extra` (`--baseline`).
+fn inputs<'a>(
+    scan: &'a ScanArgs,
+    policy: &'a Option<PathBuf>,
+    extra: &[(&'static str, &'a Path)],
+) -> Vec<(&'static str, &'a Path)> {
+    let mut v: Vec<(&'static str, &'a Path)> = Vec::new();
+    if let Some(p) = policy {
+        v.push(("the policy", p.as_path()));
+    }
+    v.extend(
+        scan.test_results
+            .iter()
+            .map(|p| ("--test-results", p.as_path())),
+    );
+    v.extend_from_slice(extra);
+    v
+}
+
+/// Refuses, before anything is audited or written, an output that is not a regular file (a
+/// device, a FIFO, a directory), two outputs that name the same file and an output that
+/// names a file the run reads (the policy, the baseline, test results). Paths are
+/// compared as the files they stand for (links followed, canonical).
+fn refuse_clobbering(outputs: &[(&str, &Path)], inputs: &[(&str, &Path)]) -> Result<()> {
+    use crate::report::identity;
+    let outs: Vec<(&str, &Path, PathBuf)> = outputs
+        .iter()
+        .map(|(flag, p)| (*flag, *p, identity(p)))
+        .collect();
+    for (i, (flag, path, id)) in outs.iter().enumerate() {
+        // a device, FIFO or directory is refused before the audit, not after it
+        if let Ok(meta) = std::fs::metadata(id)
+            && !meta.is_file()
+        {
+            return Err(Error::Write {
+                path: path.display().to_string(),
+                source: crate::report::not_regular(&meta),
+            });
+        }
+        if let Some((first, first_path, _)) = outs[..i].iter().find(|o| o.2 == *id) {
+            return Err(Error::Usage(format!(
+                "{first} {} and {flag} {} name the same file: give each output its own file",
+                first_path.display(),
+                path.display()
+            )));
+        }
+        if let Some((what, input)) = inputs.iter().find(|(_, p)| identity(p) == *id) {
+            return Err(Error::Usage(format!(
+                "{flag} {} would overwrite {what} {}, which this run reads: write the output \
+                 elsewhere",
+                path.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Appends `bytes` to `path` (created when missing); anything but a regular file is refused.
+fn append_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let err = |source| Error::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(err(std::io::Error::other("not a regular file")));
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(err)?;
+    f.write_all(bytes).map_err(err)
 }
 
 /// Renders into memory, then puts the file in place atomically. The document's links are

@@ -4,8 +4,9 @@
 use std::io::Write;
 
 use super::{
-    document_place, exit_code_for_errors, print_file_errors, quietly, repo_path, repo_root,
-    reproduce, request, shell_word, write_file,
+    document_place, exit_code_for_errors, filter_words, filtered, inputs, policy_file,
+    print_file_errors, quietly, refuse_clobbering, repo_path, repo_root, reproduce, request,
+    shell_word, write_file,
 };
 use crate::cli::ReportArgs;
 use crate::engine::Needs;
@@ -13,18 +14,27 @@ use crate::error::{EXIT_ERROR, EXIT_VIOLATIONS, Error, Result};
 use crate::policy::Severity;
 
 pub(crate) fn run(args: ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    if let (Some(o), false) = (&args.output, args.check) {
+        let policy = policy_file(&args.scan);
+        refuse_clobbering(&[("--output", o)], &inputs(&args.scan, &policy, &[]))?;
+    }
     let needs = Needs {
         inventory: true,
         graph: false,
     };
-    let mut req = request(&args.scan, needs, Some(Severity::Error));
+    let mut req = filtered(
+        request(&args.scan, needs, Some(Severity::Error)),
+        &args.filter,
+    );
     let root = repo_root(&args.scan);
-    let mut extra = Vec::new();
+    let mut extra = filter_words(&args.filter);
     if let Some(o) = &args.output {
         extra.push(format!("--output {}", shell_word(&repo_path(&root, o))));
     }
     req.command = reproduce("report", &args.scan, &root, &extra);
     let audit = crate::pipeline::run_audit(&req)?;
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = if args.quiet { &mut sink } else { out };
     print_file_errors(&audit, err)?;
     let place = args.output.as_ref().and_then(|o| document_place(&audit, o));
     let mut doc = Vec::new();
@@ -71,7 +81,9 @@ pub(crate) fn run(args: ReportArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         }
         (Some(path), false) => {
             write_file(path, &doc)?;
-            writeln!(err, "wrote {}", path.display())?;
+            if !args.quiet {
+                writeln!(err, "wrote {}", path.display())?;
+            }
             Ok(code_for_audit)
         }
         (None, _) => {

@@ -15,6 +15,8 @@ pub(crate) fn run(args: SymbolsArgs, out: &mut dyn Write, err: &mut dyn Write) -
         graph: args.calls,
     };
     let audit = crate::pipeline::run_audit(&request(&args.scan, needs, None))?;
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = if args.quiet { &mut sink } else { out };
     match args.format {
         SymbolsFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &audit.functions)

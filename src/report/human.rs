@@ -7,7 +7,7 @@
 use colored::Colorize;
 use std::io::{self, Write};
 
-use crate::audit::{Audit, Finding, Verdict};
+use crate::audit::{Audit, Finding, RuleInfo, Verdict};
 use crate::policy::Severity;
 
 pub struct Style {
@@ -31,15 +31,9 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<(
     }
     let (main, apart): (Vec<&Finding>, Vec<&Finding>) =
         audit.findings.iter().partition(|f| f.counts());
-    let rule_origin = |id: &str| {
-        audit
-            .rules
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.origin.clone())
-    };
+    let rule_of = |id: &str| audit.rules.iter().find(|r| r.id == id);
     for f in &main {
-        finding(out, f, style, rule_origin(&f.rule))?;
+        finding(out, f, style, rule_of(&f.rule))?;
     }
     if !apart.is_empty() {
         writeln!(
@@ -138,7 +132,7 @@ fn finding(
     out: &mut dyn Write,
     f: &Finding,
     style: &Style,
-    origin: Option<String>,
+    rule: Option<&RuleInfo>,
 ) -> io::Result<()> {
     let (label, paint): (&str, fn(&str) -> colored::ColoredString) = match f.severity {
         Severity::Error => ("error", |s| s.red().bold()),
@@ -214,8 +208,11 @@ fn finding(
     if let Some(owner) = &f.owner {
         writeln!(out, "  {eq} help: this responsibility belongs to {owner}")?;
     }
-    if let Some(o) = origin {
-        writeln!(out, "  {eq} rule defined at {o}")?;
+    if let Some(r) = rule {
+        writeln!(out, "  {eq} rule defined at {}", r.origin)?;
+        if let Some(url) = r.url.as_deref().filter(|u| !u.trim().is_empty()) {
+            writeln!(out, "  {eq} see: {url}")?;
+        }
     }
     writeln!(out)
 }

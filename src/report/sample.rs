@@ -31,6 +31,7 @@ fn rules() -> Vec<RuleInfo> {
             message: message.into(),
             owner: None,
             description: None,
+            url: None,
             origin: format!("routeaudit.toml:{line}:1"),
             targets: targets.iter().map(|t| t.to_string()).collect(),
             findings: 0,
@@ -49,6 +50,7 @@ fn rules() -> Vec<RuleInfo> {
         ],
     );
     routing.owner = Some("RemediationOrchestrator".into());
+    routing.url = Some("https://example.com/architecture#pure-executor".into());
     routing.description = Some(
         "Cooldown, resource locks, backoff and skipping are decided by the orchestrator \
          before it creates a WorkflowExecution."

@@ -141,7 +141,12 @@ fn rule(r: &RuleInfo) -> Value {
         r.kind,
         code(&r.origin)
     ));
-    json!({
+    let url = r.url.as_deref().filter(|u| !u.trim().is_empty());
+    if let Some(u) = url {
+        text.push_str(&format!(" Documentation: {u}"));
+        markdown.push_str(&format!("\n\n[Documentation]({})", link_target(u)));
+    }
+    let mut v = json!({
         "id": r.id,
         "name": r.id,
         "shortDescription": {"text": r.message},
@@ -149,7 +154,20 @@ fn rule(r: &RuleInfo) -> Value {
         "help": {"text": text, "markdown": markdown},
         "defaultConfiguration": {"level": level(r.severity)},
         "properties": {"kind": r.kind, "origin": r.origin, "tags": [r.kind]},
-    })
+    });
+    if let Some(u) = url {
+        v["helpUri"] = json!(u);
+    }
+    v
+}
+
+/// A URL as a Markdown link target: `<...>` when it holds characters a bare target cannot.
+fn link_target(u: &str) -> String {
+    if u.chars().any(|c| c.is_whitespace() || "()<>".contains(c)) {
+        format!("<{}>", u.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        u.to_string()
+    }
 }
 
 /// `s` ending with a full stop.
@@ -503,6 +521,49 @@ mod tests {
             inc["runs"][0]["invocations"][0]["executionSuccessful"],
             false
         );
+    }
+
+    #[test]
+    fn rule_docs_reach_help_and_help_uri() {
+        let doc = to_value(&sample::impure());
+        let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        let routing = rules
+            .iter()
+            .find(|r| r["id"] == "no-routing-functions")
+            .unwrap();
+        assert_eq!(
+            routing["helpUri"],
+            "https://example.com/architecture#pure-executor"
+        );
+        assert!(
+            routing["fullDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Cooldown, resource locks, backoff and skipping")
+        );
+        let text = routing["help"]["text"].as_str().unwrap();
+        let markdown = routing["help"]["markdown"].as_str().unwrap();
+        for s in [text, markdown] {
+            assert!(s.contains("RemediationOrchestrator"), "{s}");
+            assert!(s.contains("Cooldown, resource locks"), "{s}");
+        }
+        assert!(text.ends_with(" Documentation: https://example.com/architecture#pure-executor"));
+        assert!(
+            markdown
+                .ends_with("\n\n[Documentation](https://example.com/architecture#pure-executor)")
+        );
+        // a rule without a url has no helpUri
+        let stubs = rules.iter().find(|r| r["id"] == "no-compat-stubs").unwrap();
+        assert!(stubs.get("helpUri").is_none());
+        assert!(
+            !stubs["help"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("Documentation")
+        );
+        assert_eq!(link_target("https://x/a b"), "<https://x/a b>");
     }
 
     #[test]
