@@ -194,9 +194,16 @@ fn only_entry_units_parsed(from: &str) {
         c[0].iter().map(|h| h.0.as_str()).collect::<Vec<_>>(),
         ["reconcilePending", "wait", "isCooldownActive"]
     );
-    // a run that parses every file (the document's inventory) finds the same
-    let md = dir.path().join("doc.md");
-    let (_, full) = check_json(dir.path(), &["--markdown-output", md.to_str().unwrap()]);
+    // a run that parses every file (an identifier regex needs every identifier) finds the same
+    let policy = std::fs::read_to_string(dir.path().join("routeaudit.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("full.toml"),
+        format!(
+            "{policy}[[rule]]\nid = \"every-identifier\"\nkind = \"forbid-symbol\"\npatterns = ['^NeverDeclared$']\n"
+        ),
+    )
+    .unwrap();
+    let (_, full) = check_json(dir.path(), &["--policy", "full.toml"]);
     assert_eq!(full["summary"]["files_parsed"], 80);
     assert_eq!(full["findings"], light["findings"]);
 }

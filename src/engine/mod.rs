@@ -131,7 +131,7 @@ impl<'p> Engine<'p> {
         // --calls`) or when an entry cannot be found by a literal test
         let graph_everywhere =
             needs.graph || entries.as_ref().is_some_and(|e| e.needs_everything());
-        let parse_all = matcher.has_patterns() || graph_everywhere || needs.inventory;
+        let parse_all = matcher.has_patterns() || graph_everywhere;
         let text_findings = policy
             .rules
             .iter()
@@ -203,11 +203,27 @@ impl<'p> Engine<'p> {
         if let Some(e) = &self.entries {
             res.may_hold_entry = e.may_hold(src);
         }
-        let depth = if full {
+        let mut depth = if full {
             Depth::Full
         } else {
             self.depth(rel, lang, src)
         };
+        // the inventory of a file that is not parsed comes from the front-end's declaration
+        // scanner; a front-end without one parses
+        let drop_tests = policy.scope.tests == TestMode::Exclude;
+        let mut scanned = None;
+        if self.inventory && !matches!(depth, Depth::Full) {
+            match lang.front().declarations(src) {
+                Some(mut fns) => {
+                    fns.iter_mut().for_each(|f| f.test |= path_test);
+                    scanned = Some(fns);
+                }
+                None => depth = Depth::Full,
+            }
+        }
+        if let Some(fns) = &scanned {
+            self.inventory_of(rel, fns, drop_tests, &mut res);
+        }
         // the call graph takes this file's functions now when every unit counts or the file
         // may hold an entry and is parsed anyway; otherwise its unit decides after the walk
         // (so a run that parses every file for the inventory does not hold every call)
@@ -221,6 +237,9 @@ impl<'p> Engine<'p> {
             Depth::Full => lang::extract(lang, rel, src),
         };
         res.parsed = facts.parsed;
+        if self.inventory && scanned.is_none() {
+            self.inventory_of(rel, &facts.functions, drop_tests, &mut res);
+        }
         let idx = LineIndex::new(src);
         for w in &facts.warnings {
             res.warnings.push(Warning {
@@ -230,47 +249,51 @@ impl<'p> Engine<'p> {
                 message: w.message.clone(),
             });
         }
-        let drop_tests = policy.scope.tests == TestMode::Exclude;
 
         self.symbols(rel, src, &idx, &facts, drop_tests, &mut res);
         self.patterns(rel, src, &idx, &facts, drop_tests, &mut res);
         self.evidence(rel, src, &idx, &facts, &mut res);
 
-        if self.inventory || self.want_graph {
-            for f in &facts.functions {
-                if drop_tests && f.test {
-                    continue;
-                }
-                if self.inventory {
-                    res.functions.push(FunctionInfo {
-                        file: rel.to_string(),
-                        line: f.span.line,
-                        end_line: f.span.end_line,
-                        name: f.name.clone(),
-                        kind: f.kind,
-                        receiver: f.receiver.clone(),
-                        test: f.test,
-                        callees: Vec::new(),
-                        callers: Vec::new(),
-                    });
-                }
-                if graph_now {
-                    res.graph.push(GraphFn {
-                        file: rel.to_string(),
-                        lang,
-                        unit: unit.to_string(),
-                        name: f.name.clone(),
-                        kind: f.kind,
-                        receiver: f.receiver.clone(),
-                        line: f.span.line,
-                        end_line: f.span.end_line,
-                        test: f.test,
-                        calls: f.calls.clone(),
-                    });
-                }
+        if graph_now {
+            for f in facts.functions.iter().filter(|f| !(drop_tests && f.test)) {
+                res.graph.push(GraphFn {
+                    file: rel.to_string(),
+                    lang,
+                    unit: unit.to_string(),
+                    name: f.name.clone(),
+                    kind: f.kind,
+                    receiver: f.receiver.clone(),
+                    line: f.span.line,
+                    end_line: f.span.end_line,
+                    test: f.test,
+                    calls: f.calls.clone(),
+                });
             }
         }
         finish(res, rel, lang, src, Some(&facts))
+    }
+
+    /// Adds `fns` (parsed or scanned) to the file's inventory.
+    fn inventory_of(
+        &self,
+        rel: &str,
+        fns: &[lang::Function],
+        drop_tests: bool,
+        res: &mut FileResult,
+    ) {
+        for f in fns.iter().filter(|f| !(drop_tests && f.test)) {
+            res.functions.push(FunctionInfo {
+                file: rel.to_string(),
+                line: f.span.line,
+                end_line: f.span.end_line,
+                name: f.name.clone(),
+                kind: f.kind,
+                receiver: f.receiver.clone(),
+                test: f.test,
+                callees: Vec::new(),
+                callers: Vec::new(),
+            });
+        }
     }
 
     /// How deeply this file must be read (the prefilter): not at all when nothing in it can

@@ -5,7 +5,7 @@
 //! form a call-graph unit, which comments may carry a suppression. The parsers themselves
 //! live in their own modules.
 
-use super::{FileFacts, FrontEnd, go, golex, rust, text};
+use super::{FileFacts, FrontEnd, Function, go, golex, rust, text};
 
 pub(super) struct Go;
 pub(super) struct Rust;
@@ -49,6 +49,10 @@ impl FrontEnd for Go {
 
     fn comment_markers(&self) -> &'static [&'static str] {
         &["//", "/*"]
+    }
+
+    fn declarations(&self, src: &str) -> Option<Vec<Function>> {
+        Some(go::declarations(src))
     }
 }
 
@@ -102,6 +106,11 @@ impl FrontEnd for Rust {
     fn comment_markers(&self) -> &'static [&'static str] {
         &["//", "/*"]
     }
+
+    /// Test functions are known from attributes only the parse sees: Rust files are parsed.
+    fn declarations(&self, _src: &str) -> Option<Vec<Function>> {
+        None
+    }
 }
 
 impl FrontEnd for Yaml {
@@ -129,6 +138,10 @@ impl FrontEnd for Yaml {
     fn comment_markers(&self) -> &'static [&'static str] {
         &["#"]
     }
+
+    fn declarations(&self, _src: &str) -> Option<Vec<Function>> {
+        Some(Vec::new())
+    }
 }
 
 impl FrontEnd for Text {
@@ -155,6 +168,10 @@ impl FrontEnd for Text {
 
     fn comment_markers(&self) -> &'static [&'static str] {
         &["#"]
+    }
+
+    fn declarations(&self, _src: &str) -> Option<Vec<Function>> {
+        Some(Vec::new())
     }
 }
 

@@ -68,6 +68,11 @@ pub trait FrontEnd: Sync {
 
     /// The comment openers a `routeaudit:allow` directive may start with.
     fn comment_markers(&self) -> &'static [&'static str];
+
+    /// The functions and methods of the file with their extents, from a scanner over tokens
+    /// (no calls, no test flags from attributes), agreeing with [`FrontEnd::extract`]'s
+    /// functions; `None` when the front-end has no such scanner (then the file is parsed).
+    fn declarations(&self, src: &str) -> Option<Vec<Function>>;
 }
 
 /// What an identifier occurrence is.
