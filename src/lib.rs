@@ -12,6 +12,8 @@ pub mod cli;
 pub mod diffmode;
 pub mod engine;
 mod fsread;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod init;
 pub mod lang;
 pub mod pipeline;
