@@ -137,7 +137,10 @@ fn seeds(dirs: &[&str], exts: &[&str]) -> Vec<Vec<u8>> {
             entries.sort();
             for p in entries {
                 if p.is_dir() {
-                    stack.push(p);
+                    // known failures wait there for a fix; they are not seeds
+                    if !p.ends_with("fuzz-crashes") {
+                        stack.push(p);
+                    }
                 } else if ext_of(&p).is_some_and(|e| exts.contains(&e)) {
                     out.push(std::fs::read(&p).unwrap());
                 }
