@@ -15,6 +15,8 @@ mod diffmode;
 pub mod engine;
 pub mod error;
 mod fsread;
+#[doc(hidden)]
+pub mod fuzzing;
 mod git;
 pub mod lang;
 pub mod pipeline;
