@@ -17,6 +17,7 @@ pub mod lang;
 pub mod pipeline;
 pub mod policy;
 pub mod report;
+pub mod ruletest;
 pub mod span;
 pub mod suppress;
 pub mod testresults;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         Command::Baseline(args) => baseline_cmd(args, out, err),
         Command::Policy(cmd) => policy_cmd(cmd, out, err),
         Command::Init(args) => init::run(&args.dir, out, err),
+        Command::Test(args) => ruletest::run(args, out, err),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "routeaudit", out);
