@@ -34,6 +34,8 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Write a starter routeaudit.toml that extends the builtin pack.
     Init(InitArgs),
+    /// Test policies against annotated fixtures (`// ruleid: <id>`, `// ok: <id>`).
+    Test(TestArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -239,6 +241,15 @@ pub struct InitArgs {
     /// Directory to write routeaudit.toml into.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TestArgs {
+    /// Policy files, or directories to search for policies (routeaudit.toml, or *.toml with
+    /// a [policy] table); each is tested on the annotated fixtures under its directory
+    /// [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 #[cfg(test)]

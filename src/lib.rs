@@ -23,6 +23,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod report;
 mod rulefilter;
+mod ruletest;
 pub mod span;
 mod suppress;
 pub mod testresults;
@@ -44,6 +45,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> error::Result<
         Command::Baseline(args) => cmd::baseline::run(args, out, err),
         Command::Policy(c) => cmd::policy::run(c, out, err),
         Command::Init(args) => cmd::init::run(&args.dir, out, err),
+        Command::Test(args) => ruletest::run(args, out, err),
         Command::Completions { shell } => {
             let mut c = Cli::command();
             clap_complete::generate(shell, &mut c, "routeaudit", out);

@@ -80,14 +80,13 @@ impl FrontEnd for Rust {
         true
     }
 
-    /// A file under a `tests` or `benches` directory of a crate (not one inside `src/`: a
-    /// `src/tests/` module without `#[cfg(test)]` is production code).
+    /// A file under a crate's `tests` or `benches` directory. A file under a `src` directory
+    /// is production code by its path, whatever directories hold the crate (a `src/tests/`
+    /// module without `#[cfg(test)]`, a crate kept under some `tests/` folder): only its
+    /// attributes make it test code.
     fn is_test_path(&self, rel: &str) -> bool {
         let dirs: Vec<&str> = dir_of(rel).split('/').collect();
-        let first_src = dirs.iter().position(|c| *c == "src").unwrap_or(dirs.len());
-        dirs[..first_src]
-            .iter()
-            .any(|c| *c == "tests" || *c == "benches")
+        !dirs.contains(&"src") && dirs.iter().any(|c| *c == "tests" || *c == "benches")
     }
 
     /// The crate: the directory before `src/`, `tests/`, `benches/` or `examples/`.
@@ -208,7 +207,10 @@ mod tests {
         assert!(!Go.is_test_path("a/test.go"));
         assert!(Rust.is_test_path("tests/it.rs"));
         assert!(Rust.is_test_path("crate/benches/b.rs"));
-        assert!(Rust.is_test_path("tests/fixtures/x/src/lib.rs"));
+        assert!(Rust.is_test_path("crate/tests/common/mod.rs"));
+        // a crate kept under a folder named `tests`: its src/ is production code
+        assert!(!Rust.is_test_path("tests/fixtures/x/src/lib.rs"));
+        assert!(!Rust.is_test_path("rules/tests/pack/rust/src/lib.rs"));
         assert!(!Rust.is_test_path("src/tests.rs"));
         // a `tests` module directory inside src/ is production code unless cfg(test) says so
         assert!(!Rust.is_test_path("src/tests/helpers.rs"));

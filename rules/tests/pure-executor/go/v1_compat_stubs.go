@@ -1,0 +1,3 @@
+package we // ruleid: no-compat-stubs
+
+// The file name alone is the finding; nothing in it is.
