@@ -43,7 +43,7 @@ pub(super) fn is_format_macro(path: &syn::Path) -> bool {
     })
 }
 
-impl Collector {
+impl Collector<'_> {
     /// The variables a format string captures inline (`"{name}"`, `"{name:>8}"`) are
     /// references, at their exact place inside the literal.
     pub(super) fn record_format_args(&mut self, lit: &syn::LitStr, named: &HashSet<String>) {

@@ -10,7 +10,7 @@ use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ExprPath, Meta, Signature, Type, Visibility};
 
 use super::captures::is_format_macro;
-use super::fallback::{TokMode, cfg_is_test};
+use super::fallback::{TokMode, cfg_text_is_test};
 use super::{Collector, MAX_QUALIFIER_DEPTH, tok, unraw};
 use crate::lang::{FnKind, OccKind};
 
@@ -80,7 +80,7 @@ fn parse_matches_body(input: syn::parse::ParseStream) -> syn::Result<MatchesBody
     Ok((e, pat, guard))
 }
 
-impl Collector {
+impl Collector<'_> {
     fn record_call(&mut self, ident: &Ident, qualifier: Option<String>, method: bool) {
         if let Some(t) = tok(ident, false)
             && self.push_occ(&t, OccKind::Call, self.cur_fn(), self.test)
@@ -139,9 +139,7 @@ fn is_test_attr(attr: &Attribute) -> bool {
         return true;
     }
     match &attr.meta {
-        Meta::List(l) if path.is_ident("cfg") => {
-            cfg_is_test(&l.tokens.clone().into_iter().collect::<Vec<_>>())
-        }
+        Meta::List(l) if path.is_ident("cfg") => cfg_text_is_test(&l.tokens.to_string()),
         _ => false,
     }
 }
@@ -268,7 +266,7 @@ fn item_attrs(item: &syn::Item) -> &[Attribute] {
     }
 }
 
-impl<'ast> Visit<'ast> for Collector {
+impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_file(&mut self, f: &'ast syn::File) {
         if f.attrs.iter().any(is_test_attr) {
             self.test = true;
@@ -588,13 +586,10 @@ impl<'ast> Visit<'ast> for Collector {
                 }
                 exprs.iter().for_each(|e| self.visit_expr(e))
             }
-            Err(_) => self.walk_tokens(
-                m.tokens.clone(),
-                TokMode::Macro,
-                self.cur_fn(),
-                self.test,
-                None,
-            ),
+            Err(_) => {
+                let d = m.delimiter.span();
+                self.walk_delimited(d.open(), d.close(), TokMode::Macro)
+            }
         }
     }
 
@@ -603,13 +598,10 @@ impl<'ast> Visit<'ast> for Collector {
         self.visit_path(a.meta.path());
         match &a.meta {
             Meta::Path(_) => {}
-            Meta::List(l) => self.walk_tokens(
-                l.tokens.clone(),
-                TokMode::Attr,
-                self.cur_fn(),
-                self.test,
-                None,
-            ),
+            Meta::List(l) => {
+                let d = l.delimiter.span();
+                self.walk_delimited(d.open(), d.close(), TokMode::Attr)
+            }
             Meta::NameValue(nv) => self.visit_expr(&nv.value),
         }
     }
