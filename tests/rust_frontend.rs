@@ -100,3 +100,41 @@ fn deep_nesting_is_read_at_token_level_with_a_warning() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_file_that_does_not_tokenise_keeps_its_findings() {
+    let dir = tree(&[
+        (
+            "broken.rs".to_string(),
+            "fn h( {\nfn f(){ check_cooldown(); }\n".to_string(),
+        ),
+        (
+            "open_comment.rs".to_string(),
+            "fn a() {}\n/* never closed\nfn g() { check_cooldown(); }\n".to_string(),
+        ),
+    ]);
+    let (exit, v) = check_json(dir.path(), &[]);
+    assert_eq!(exit, 1, "{v:#}");
+    let found: Vec<(String, u64, u64, String, bool)> = finding_rows(&v);
+    assert_eq!(
+        found,
+        [("broken.rs".to_string(), 2, 9, "call".to_string(), false)]
+    );
+    let mut w = warnings(&v);
+    w.sort();
+    assert_eq!(
+        w,
+        [
+            (
+                "broken.rs".to_string(),
+                1,
+                "syntax error: unclosed `(`; identifiers classified from tokens only".to_string()
+            ),
+            (
+                "open_comment.rs".to_string(),
+                2,
+                "syntax error: unterminated block comment (the rest of the file was read as a comment); identifiers classified from tokens only".to_string()
+            ),
+        ]
+    );
+}

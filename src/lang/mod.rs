@@ -311,7 +311,8 @@ pub fn text_only(lang: Lang, rel: &str, src: &str) -> Option<FileFacts> {
     let text = match lang {
         Lang::Go => golex::text_regions(src),
         // test flags in Rust come from attributes, which only the parse sees
-        Lang::Rust if !has_test_attribute(src) => rust::text_regions(src),
+        // `None`: the lexer is unsure of its regions, the file must be parsed
+        Lang::Rust if !has_test_attribute(src) => rust::text_regions(src)?,
         _ => return None,
     };
     Some(finish(

@@ -11,6 +11,9 @@ pub(super) struct Lexed {
     pub(super) depth: usize,
     /// Byte offset where `depth` is reached.
     pub(super) deepest_at: usize,
+    /// A block comment or a string runs to the end of the file: the regions after it may be
+    /// wrong, so a caller that wants certainty parses the file.
+    pub(super) unsure: bool,
 }
 
 /// The kind of one lexeme.
@@ -47,8 +50,8 @@ pub(super) struct Lexeme {
 pub(super) struct Scanner<'a> {
     src: &'a str,
     i: usize,
-    /// Set when a block comment or a quoted literal ran to the end of the input.
-    pub(super) unterminated: bool,
+    /// Start of the first block comment or quoted literal that runs to the end of the input.
+    pub(super) unterminated: Option<usize>,
 }
 
 impl<'a> Scanner<'a> {
@@ -56,7 +59,15 @@ impl<'a> Scanner<'a> {
         Scanner {
             src,
             i: 0,
-            unterminated: false,
+            unterminated: None,
+        }
+    }
+}
+
+impl Scanner<'_> {
+    fn note_closed(&mut self, start: usize, closed: bool) {
+        if !closed && self.unterminated.is_none() {
+            self.unterminated = Some(start);
         }
     }
 }
@@ -90,12 +101,12 @@ impl Iterator for Scanner<'_> {
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
                 let (end, closed) = block_comment_end(b, i);
-                self.unterminated |= !closed;
+                self.note_closed(start, closed);
                 (LexKind::Text(TextKind::Comment), end)
             }
             b'"' => {
                 let (end, closed) = quoted_end(b, i + 1);
-                self.unterminated |= !closed;
+                self.note_closed(start, closed);
                 (LexKind::Text(TextKind::String), end)
             }
             b'\'' => match char_end(src, i) {
@@ -131,7 +142,7 @@ impl Iterator for Scanner<'_> {
                 };
                 match literal {
                     Some((end, closed)) => {
-                        self.unterminated |= !closed;
+                        self.note_closed(start, closed);
                         (LexKind::Text(TextKind::String), end)
                     }
                     // a raw identifier: `r#match`
@@ -168,7 +179,8 @@ fn is_ident_byte(c: u8) -> bool {
 pub(super) fn lex(src: &str, measure: bool) -> Lexed {
     let mut regions = Vec::new();
     let mut meter = Meter::new();
-    for lx in Scanner::new(src) {
+    let mut scan = Scanner::new(src);
+    for lx in scan.by_ref() {
         if let LexKind::Text(kind) = lx.kind {
             regions.push(TextRegion {
                 kind,
@@ -185,6 +197,7 @@ pub(super) fn lex(src: &str, measure: bool) -> Lexed {
         regions,
         depth: if measure { meter.max } else { 0 },
         deepest_at: meter.max_at,
+        unsure: scan.unterminated.is_some(),
     }
 }
 

@@ -95,9 +95,12 @@ pub fn extract(src: &str) -> FileFacts {
 }
 
 /// Comments and string literals only, without parsing: the cheap first look the engine takes
-/// at a file (same regions as [`extract`] reports, but without test flags).
-pub fn text_regions(src: &str) -> Vec<TextRegion> {
-    lex(&prepare(src), false).regions
+/// at a file (same regions as [`extract`] reports, but without test flags). `None` when the
+/// lexer is unsure of them (a block comment or a string runs to the end of the file, so the
+/// code after it may have been taken for text): the caller should parse the file.
+pub fn text_regions(src: &str) -> Option<Vec<TextRegion>> {
+    let lexed = lex(&prepare(src), false);
+    (!lexed.unsure).then_some(lexed.regions)
 }
 
 /// The nesting bound the lexer measures for `src` (compared with the parser's budget), for

@@ -112,14 +112,24 @@ fn closer_of(open: u8) -> u8 {
 
 impl<'a> Tokens<'a> {
     pub(super) fn new(src: &'a str) -> Self {
-        let lx: Vec<Lexeme> = Scanner::new(src)
+        let mut scan = Scanner::new(src);
+        let lx: Vec<Lexeme> = scan
+            .by_ref()
             .filter(|l| l.kind != LexKind::Text(TextKind::Comment))
             .collect();
         let n = lx.len();
         let mut close = vec![n as u32; n];
         let mut stack: Vec<usize> = Vec::new();
-        let mut problem: Option<(usize, String)> = None;
         let b = src.as_bytes();
+        // a comment or literal that never ends explains the bracket problems after it
+        let mut problem: Option<(usize, String)> = scan.unterminated.map(|at| {
+            let what = if b[at..].starts_with(b"/*") {
+                "unterminated block comment (the rest of the file was read as a comment)"
+            } else {
+                "unterminated string literal (the rest of the file was read as a string)"
+            };
+            (at, what.to_string())
+        });
         for (i, l) in lx.iter().enumerate() {
             match l.kind {
                 LexKind::Open => stack.push(i),

@@ -958,3 +958,70 @@ fn pure_fixture_mentions_names_only_in_text() {
         ]
     );
 }
+
+#[test]
+fn a_file_that_does_not_tokenise_keeps_its_code() {
+    let src = "fn h( {\nfn f(){ check_cooldown(); }\n";
+    let facts = extract(src);
+    check_invariants(src, &facts);
+    assert_eq!(
+        rows(&facts),
+        vec![
+            r("h", "func", 1, 4, 5, None, false),
+            r("f", "func", 2, 4, 5, Some("h"), false),
+            r("check_cooldown", "call", 2, 9, 23, Some("f"), false),
+        ]
+    );
+    assert_eq!(
+        calls(&facts, "f"),
+        vec![("check_cooldown".to_string(), None, false)]
+    );
+    assert_eq!(facts.warnings.len(), 1);
+    assert_eq!(facts.warnings[0].line, 1);
+    assert_eq!(
+        facts.warnings[0].message,
+        "syntax error: unclosed `(`; identifiers classified from tokens only"
+    );
+    // a stray closer is named where it stands
+    let facts = extract("fn a() {}\n}\nfn b() { check_cooldown(); }\n");
+    assert_eq!(
+        (facts.warnings[0].line, facts.warnings[0].message.as_str()),
+        (
+            2,
+            "syntax error: unexpected closing `}`; identifiers classified from tokens only"
+        )
+    );
+    assert_eq!(
+        named(&facts, &["check_cooldown"]),
+        vec![("check_cooldown".to_string(), "call", 3, 10)]
+    );
+}
+
+#[test]
+fn the_lexer_says_when_it_is_unsure() {
+    let sure = "fn f() { /* a */ let s = \"b\"; } // c\n";
+    assert_eq!(text_regions(sure).map(|r| r.len()), Some(3));
+    for unsure in [
+        "fn f() {}\n/* never closed\nfn g() { check_cooldown(); }\n",
+        "fn f() {}\n/* /* nested */ still open\n",
+        "fn f() { let s = \"never closed; check_cooldown(); }\n",
+        "fn f() { let s = r#\"never closed\"; }\n",
+        "fn f() { let s = b\"never closed; }\n",
+    ] {
+        assert_eq!(text_regions(unsure), None, "{unsure}");
+    }
+    // parsed instead, the file says why its code was not read
+    let src = "fn f() {}\n/* never closed\nfn g() { check_cooldown(); }\n";
+    let facts = extract(src);
+    assert_eq!(
+        named(&facts, &["f", "check_cooldown"]),
+        vec![("f".to_string(), "func", 1, 4)]
+    );
+    assert_eq!(
+        (facts.warnings[0].line, facts.warnings[0].message.as_str()),
+        (
+            2,
+            "syntax error: unterminated block comment (the rest of the file was read as a comment); identifiers classified from tokens only"
+        )
+    );
+}
