@@ -138,3 +138,48 @@ fn a_file_that_does_not_tokenise_keeps_its_findings() {
         ]
     );
 }
+
+#[test]
+fn symbols_lists_functions_syn_keeps_as_raw_tokens() {
+    let dir = tree(&[(
+        "lib.rs".to_string(),
+        "pub struct Name;\nimpl Name {\n    pub(crate) const fn new_validated(s: &str) -> &Self;\n    fn check(&self) { self.new_validated(\"x\"); }\n}\nextern \"C\" {\n    pub fn ext(a: u8) -> u8 { 1 }\n}\n".to_string(),
+    )]);
+    let o = run_in(dir.path(), &["symbols", ".", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows: Vec<(String, u64, u64, String, Option<String>)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["line"].as_u64().unwrap(),
+                s["end_line"].as_u64().unwrap(),
+                s["kind"].as_str().unwrap().to_string(),
+                s["receiver"].as_str().map(String::from),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "new_validated".into(),
+                3,
+                3,
+                "method".into(),
+                Some("Name".into())
+            ),
+            ("check".into(), 4, 4, "method".into(), Some("Name".into())),
+            ("ext".into(), 7, 7, "func".into(), None),
+        ]
+    );
+    let human = run_in(dir.path(), &["symbols", "."]);
+    assert!(
+        stdout(&human).contains("lib.rs:3-3\tmethod\t(Name) new_validated"),
+        "{}",
+        stdout(&human)
+    );
+}

@@ -3,14 +3,14 @@
 
 use std::collections::HashSet;
 
-use proc_macro2::{Ident, Span as PmSpan};
+use proc_macro2::{Ident, Span as PmSpan, TokenStream, TokenTree};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ExprPath, Meta, Signature, Type, Visibility};
 
 use super::captures::is_format_macro;
-use super::fallback::{TokMode, cfg_text_is_test};
+use super::fallback::{Frame, TokMode, cfg_text_is_test};
 use super::{Collector, MAX_QUALIFIER_DEPTH, tok, unraw};
 use crate::lang::{FnKind, OccKind};
 
@@ -107,6 +107,34 @@ impl Collector<'_> {
         if let Some(t) = tok(&last.ident, false) {
             self.push_call(Some(f), &t, path_qualifier(p), true, false);
         }
+    }
+
+    /// Classifies at token level what syn kept as raw tokens (`Item::Verbatim` and the like:
+    /// a body-less `fn` in an impl, `static X: T;`, `builtin # offset_of(..)`), with the
+    /// classification of the token fallback; functions found there join the function table,
+    /// as methods when `receiver` is given.
+    fn walk_verbatim(&mut self, ts: &TokenStream, mode: TokMode, receiver: Option<String>) {
+        let Some(first) = ts.clone().into_iter().next() else {
+            return;
+        };
+        if first.span().start().line == 0 {
+            return;
+        }
+        let start = first.span().byte_range().start;
+        let end = match ts.clone().into_iter().last() {
+            Some(TokenTree::Group(g)) => g.span_close().byte_range().end,
+            Some(t) => t.span().byte_range().end,
+            None => return,
+        };
+        let t = self.tokens();
+        let frame = Frame {
+            nodes: t.range(start, end),
+            mode,
+            func: self.cur_fn(),
+            test: self.test,
+            receiver,
+        };
+        self.walk(&t, frame);
     }
 
     fn with_test_attrs(
@@ -276,15 +304,26 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_item(&mut self, item: &'ast syn::Item) {
+        if let syn::Item::Verbatim(ts) = item {
+            return self.walk_verbatim(ts, TokMode::Fallback, None);
+        }
         self.with_test_attrs(item_attrs(item), item, |this| visit::visit_item(this, item));
     }
 
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
+        if let syn::ImplItem::Verbatim(ts) = item {
+            let receiver = self.receivers.last().cloned().flatten();
+            return self.walk_verbatim(ts, TokMode::Fallback, receiver);
+        }
         let attrs = member_attrs!(item, ImplItem);
         self.with_test_attrs(attrs, item, |this| visit::visit_impl_item(this, item));
     }
 
     fn visit_trait_item(&mut self, item: &'ast syn::TraitItem) {
+        if let syn::TraitItem::Verbatim(ts) = item {
+            let receiver = self.receivers.last().cloned().flatten();
+            return self.walk_verbatim(ts, TokMode::Fallback, receiver);
+        }
         let attrs = member_attrs!(item, TraitItem);
         self.with_test_attrs(attrs, item, |this| visit::visit_trait_item(this, item));
     }
@@ -345,6 +384,41 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 this.visit_block(b);
             }
         });
+    }
+
+    fn visit_foreign_item(&mut self, item: &'ast syn::ForeignItem) {
+        match item {
+            syn::ForeignItem::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Fallback, None),
+            _ => visit::visit_foreign_item(self, item),
+        }
+    }
+
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        match e {
+            Expr::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, None),
+            _ => visit::visit_expr(self, e),
+        }
+    }
+
+    fn visit_type(&mut self, ty: &'ast Type) {
+        match ty {
+            Type::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, None),
+            _ => visit::visit_type(self, ty),
+        }
+    }
+
+    fn visit_pat(&mut self, p: &'ast syn::Pat) {
+        match p {
+            syn::Pat::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, None),
+            _ => visit::visit_pat(self, p),
+        }
+    }
+
+    fn visit_type_param_bound(&mut self, b: &'ast syn::TypeParamBound) {
+        match b {
+            syn::TypeParamBound::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, None),
+            _ => visit::visit_type_param_bound(self, b),
+        }
     }
 
     fn visit_foreign_item_fn(&mut self, f: &'ast syn::ForeignItemFn) {

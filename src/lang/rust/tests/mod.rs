@@ -1025,3 +1025,75 @@ fn the_lexer_says_when_it_is_unsure() {
         )
     );
 }
+
+#[test]
+fn items_syn_keeps_as_raw_tokens_are_read() {
+    let src = "\
+impl Name {
+    pub(crate) const fn new_validated(s: &str) -> &Self;
+    fn real(&self) { check_cooldown(); }
+}
+static MAX: Config;
+trait T { default fn later(x: u8) -> u8 { x } }
+extern \"C\" { pub fn ext(a: u8) -> u8 { 1 } }
+fn g() -> usize { builtin # offset_of(Status, skip_reason) }
+";
+    let facts = extract(src);
+    check_invariants(src, &facts);
+    assert!(facts.warnings.is_empty(), "{:?}", facts.warnings);
+    let fns: Vec<(&str, FnKind, Option<&str>, u32, u32)> = facts
+        .functions
+        .iter()
+        .map(|f| {
+            (
+                f.name.as_str(),
+                f.kind,
+                f.receiver.as_deref(),
+                f.span.line,
+                f.span.column,
+            )
+        })
+        .collect();
+    assert_eq!(
+        fns,
+        [
+            ("new_validated", FnKind::Method, Some("Name"), 2, 5),
+            ("real", FnKind::Method, Some("Name"), 3, 5),
+            ("later", FnKind::Method, Some("T"), 6, 11),
+            ("ext", FnKind::Func, None, 7, 14),
+            ("g", FnKind::Func, None, 8, 1),
+        ]
+    );
+    assert_eq!(
+        named(
+            &facts,
+            &[
+                "new_validated",
+                "s",
+                "str",
+                "MAX",
+                "Config",
+                "later",
+                "ext",
+                "Status",
+                "skip_reason"
+            ]
+        ),
+        vec![
+            ("new_validated".to_string(), "method", 2, 25),
+            ("s".to_string(), "reference", 2, 39),
+            ("str".to_string(), "reference", 2, 43),
+            ("MAX".to_string(), "var", 5, 8),
+            ("Config".to_string(), "reference", 5, 13),
+            ("later".to_string(), "method", 6, 22),
+            ("ext".to_string(), "func", 7, 21),
+            ("Status".to_string(), "reference", 8, 39),
+            ("skip_reason".to_string(), "reference", 8, 47),
+        ]
+    );
+    let s = facts.occurrences.iter().find(|o| o.name == "s").unwrap();
+    assert_eq!(
+        s.function.map(|f| facts.functions[f].name.as_str()),
+        Some("new_validated")
+    );
+}
