@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::captures::is_format_macro_name;
 use super::lexer::LexKind;
 use super::tokens::{Node, Tokens};
 use super::{Collector, KEYWORDS, RESERVED, SPECIAL, Tok};
@@ -28,6 +29,27 @@ pub(super) struct Frame {
     pub(super) test: bool,
     /// Self type of the impl or trait the nodes are members of.
     pub(super) receiver: Option<String>,
+    /// The nodes are a function's parameter list: `name: Type` binds `name`.
+    pub(super) params: bool,
+}
+
+impl Frame {
+    pub(super) fn new(
+        nodes: Vec<Node>,
+        mode: TokMode,
+        func: Option<usize>,
+        test: bool,
+        receiver: Option<String>,
+    ) -> Self {
+        Frame {
+            nodes,
+            mode,
+            func,
+            test,
+            receiver,
+            params: false,
+        }
+    }
 }
 
 /// The occurrence of identifier lexeme `i`; `None` for keywords (`self`, `Self`, `crate`,
@@ -79,6 +101,7 @@ impl Collector<'_> {
         let mut group_ctx: HashMap<usize, GroupCtx> = HashMap::new();
         let mut sig: Option<(usize, usize)> = None; // (function, last index of its signature)
         let mut test_until: Option<usize> = None;
+        let mut param_lists: Vec<usize> = Vec::new();
         for (k, &node) in toks.iter().enumerate() {
             let func = match sig {
                 Some((f, until)) if k <= until => Some(f),
@@ -102,6 +125,12 @@ impl Collector<'_> {
                     } else {
                         frame.mode
                     };
+                    if frame.mode != TokMode::Attr
+                        && is_punct(t, toks, k.wrapping_sub(1), b'!')
+                        && ident_at(t, toks, k.wrapping_sub(2)).is_some_and(is_format_macro_name)
+                    {
+                        self.record_format_nodes(t, &t.children(node), func, test);
+                    }
                     let (func, test, receiver, mode) = group_ctx.remove(&k).unwrap_or((
                         func,
                         test,
@@ -114,6 +143,7 @@ impl Collector<'_> {
                         func,
                         test,
                         receiver,
+                        params: param_lists.contains(&k),
                     });
                 }
                 LexKind::Punct if fallback && t.delim(node) == b'#' => {
@@ -176,6 +206,12 @@ impl Collector<'_> {
                             test,
                         );
                         sig = Some((idx, end));
+                        // the parameter list: the first `(..)` after the name and generics
+                        if let Some(p) =
+                            (k + 2..end).find(|&j| t.is_group(toks[j]) && t.delim(toks[j]) == b'(')
+                        {
+                            param_lists.push(p);
+                        }
                         if toks
                             .get(end)
                             .is_some_and(|&e| t.is_group(e) && t.delim(e) == b'{')
@@ -221,6 +257,12 @@ impl Collector<'_> {
             && !is_path_sep(t, toks, k + 2);
         let kind = if frame.mode == TokMode::Attr {
             OccKind::Reference
+        } else if frame.params
+            && binding_ok
+            && is_punct(t, toks, k + 1, b':')
+            && !is_punct(t, toks, k + 2, b':')
+        {
+            OccKind::Var // a parameter: `name: Type`, `mut name: Type`
         } else {
             match prev {
                 Some("fn") if frame.receiver.is_some() && frame.mode == TokMode::Fallback => {

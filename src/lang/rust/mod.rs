@@ -157,13 +157,7 @@ fn analyze(src: &str, lexed: &Lexed) -> FileFacts {
             },
             _ => warning,
         });
-        let top = Frame {
-            nodes: t.top(),
-            mode: TokMode::Fallback,
-            func: None,
-            test: false,
-            receiver: None,
-        };
+        let top = Frame::new(t.top(), TokMode::Fallback, None, false, None);
         col.walk(&t, top);
     }
     let facts = col.finish(lexed.regions.clone(), warnings);
@@ -398,13 +392,7 @@ impl<'a> Collector<'a> {
     fn walk_delimited(&mut self, open: PmSpan, close: PmSpan, mode: TokMode) {
         let t = self.tokens();
         let nodes = t.group_at(open.byte_range().start, close.byte_range().end);
-        let frame = Frame {
-            nodes,
-            mode,
-            func: self.cur_fn(),
-            test: self.test,
-            receiver: None,
-        };
+        let frame = Frame::new(nodes, mode, self.cur_fn(), self.test, None);
         self.walk(&t, frame);
     }
 

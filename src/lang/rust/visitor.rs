@@ -127,13 +127,13 @@ impl Collector<'_> {
             None => return,
         };
         let t = self.tokens();
-        let frame = Frame {
-            nodes: t.range(start, end),
+        let frame = Frame::new(
+            t.range(start, end),
             mode,
-            func: self.cur_fn(),
-            test: self.test,
+            self.cur_fn(),
+            self.test,
             receiver,
-        };
+        );
         self.walk(&t, frame);
     }
 
@@ -662,6 +662,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             }
             Err(_) => {
                 let d = m.delimiter.span();
+                if is_format_macro(&m.path) {
+                    let t = self.tokens();
+                    let nodes = t.group_at(d.open().byte_range().start, d.close().byte_range().end);
+                    self.record_format_nodes(&t, &nodes, self.cur_fn(), self.test);
+                }
                 self.walk_delimited(d.open(), d.close(), TokMode::Macro)
             }
         }

@@ -1081,7 +1081,7 @@ fn g() -> usize { builtin # offset_of(Status, skip_reason) }
         ),
         vec![
             ("new_validated".to_string(), "method", 2, 25),
-            ("s".to_string(), "reference", 2, 39),
+            ("s".to_string(), "var", 2, 39),
             ("str".to_string(), "reference", 2, 43),
             ("MAX".to_string(), "var", 5, 8),
             ("Config".to_string(), "reference", 5, 13),
@@ -1095,5 +1095,62 @@ fn g() -> usize { builtin # offset_of(Status, skip_reason) }
     assert_eq!(
         s.function.map(|f| facts.functions[f].name.as_str()),
         Some("new_validated")
+    );
+}
+
+#[test]
+fn format_like_macros_of_well_known_crates_capture_variables() {
+    let src = "\
+fn f(check_cooldown: u8, field: &str) {
+    let a = format_ident!(\"{check_cooldown}_x\");
+    let b = quote::format_ident!(\"get_{field}\", span = s);
+    anyhow::bail!(\"{check_cooldown} failed\");
+    log::warn!(\"{check_cooldown}\");
+    tracing::info!(target: \"t\", key = 1, \"{check_cooldown} {key}\");
+    writeln!(out, r\"{check_cooldown}\");
+    my_macro!(\"{check_cooldown}\");
+}
+";
+    let facts = extract(src);
+    check_invariants(src, &facts);
+    assert!(facts.warnings.is_empty(), "{:?}", facts.warnings);
+    assert_eq!(
+        named(&facts, &["check_cooldown", "field", "key"]),
+        vec![
+            ("check_cooldown".to_string(), "var", 1, 6),
+            ("field".to_string(), "var", 1, 26),
+            ("check_cooldown".to_string(), "reference", 2, 29),
+            ("field".to_string(), "reference", 3, 40),
+            ("check_cooldown".to_string(), "reference", 4, 21),
+            ("check_cooldown".to_string(), "reference", 5, 18),
+            // a named argument, not a capture: `{key}` names it
+            ("key".to_string(), "reference", 6, 33),
+            ("check_cooldown".to_string(), "reference", 6, 44),
+            ("check_cooldown".to_string(), "reference", 7, 22),
+        ]
+    );
+    // captures belong to the function around them
+    let in_f = facts
+        .occurrences
+        .iter()
+        .filter(|o| o.kind == OccKind::Reference && o.name == "check_cooldown")
+        .all(|o| o.function == Some(0));
+    assert!(in_f);
+}
+
+#[test]
+fn captures_are_found_at_token_level_too() {
+    let src = "fn f(check_cooldown: u8) {\n    println!(\"{check_cooldown}\", x = );\n    eprintln!(\"{check_cooldown:>w$}\"\n}\n";
+    let facts = extract(src);
+    assert!(!facts.warnings.is_empty());
+    check_invariants(src, &facts);
+    assert_eq!(
+        named(&facts, &["check_cooldown", "w"]),
+        vec![
+            ("check_cooldown".to_string(), "var", 1, 6),
+            ("check_cooldown".to_string(), "reference", 2, 16),
+            ("check_cooldown".to_string(), "reference", 3, 17),
+            ("w".to_string(), "reference", 3, 33),
+        ]
     );
 }
