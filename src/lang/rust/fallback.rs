@@ -7,6 +7,9 @@ use std::collections::HashMap;
 
 use super::captures::is_format_macro_name;
 use super::lexer::LexKind;
+use super::shapes::{
+    Ctx, Index, mark_generics, pattern_kind, pattern_roles, starts_entry, turbofish_call,
+};
 use super::tokens::{Node, Tokens};
 use super::{Collector, KEYWORDS, RESERVED, SPECIAL, Tok};
 use crate::lang::{FnKind, OccKind};
@@ -29,8 +32,8 @@ pub(super) struct Frame {
     pub(super) test: bool,
     /// Self type of the impl or trait the nodes are members of.
     pub(super) receiver: Option<String>,
-    /// The nodes are a function's parameter list: `name: Type` binds `name`.
-    pub(super) params: bool,
+    /// What the nodes are (code, a parameter list, a pattern, fields, ..).
+    pub(super) ctx: Ctx,
 }
 
 impl Frame {
@@ -47,7 +50,7 @@ impl Frame {
             func,
             test,
             receiver,
-            params: false,
+            ctx: Ctx::Code,
         }
     }
 }
@@ -82,8 +85,19 @@ fn unraw(s: &str) -> &str {
     s.strip_prefix("r#").unwrap_or(s)
 }
 
-/// Context override of one group of a frame: (func, test, receiver, mode).
-type GroupCtx = (Option<usize>, bool, Option<String>, TokMode);
+/// What the shape pre-pass says of one identifier node.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// The node is part of a pattern.
+    pattern: bool,
+    /// The node declares a generic parameter.
+    decl: Option<OccKind>,
+    /// `name::<..>(..)`.
+    turbofish_call: bool,
+}
+
+/// Context override of one group of a frame: (func, test, receiver, mode, ctx).
+type GroupCtx = (Option<usize>, bool, Option<String>, TokMode, Ctx);
 
 impl Collector<'_> {
     /// Classifies the identifiers of `start` and everything below it. Iterative, so deep
@@ -102,6 +116,14 @@ impl Collector<'_> {
         let mut sig: Option<(usize, usize)> = None; // (function, last index of its signature)
         let mut test_until: Option<usize> = None;
         let mut param_lists: Vec<usize> = Vec::new();
+        let ix = Index::new(t, toks);
+        let roles = if frame.mode == TokMode::Attr {
+            vec![false; toks.len()]
+        } else {
+            pattern_roles(t, toks, frame.ctx, &ix)
+        };
+        // generic parameters declared in this group: node index -> kind
+        let mut decl: HashMap<usize, OccKind> = HashMap::new();
         for (k, &node) in toks.iter().enumerate() {
             let func = match sig {
                 Some((f, until)) if k <= until => Some(f),
@@ -118,8 +140,10 @@ impl Collector<'_> {
                     {
                         TokMode::Attr
                     } else if fallback
-                        && is_punct(t, toks, k.wrapping_sub(1), b'!')
-                        && ident_at(t, toks, k.wrapping_sub(2)).is_some()
+                        && (is_punct(t, toks, k.wrapping_sub(1), b'!')
+                            && ident_at(t, toks, k.wrapping_sub(2)).is_some()
+                            || ident_at(t, toks, k.wrapping_sub(3)) == Some("macro_rules")
+                                && is_punct(t, toks, k.wrapping_sub(2), b'!'))
                     {
                         TokMode::Macro
                     } else {
@@ -131,11 +155,32 @@ impl Collector<'_> {
                     {
                         self.record_format_nodes(t, &t.children(node), func, test);
                     }
-                    let (func, test, receiver, mode) = group_ctx.remove(&k).unwrap_or((
+                    let matches_args = is_punct(t, toks, k.wrapping_sub(1), b'!')
+                        && matches!(
+                            ident_at(t, toks, k.wrapping_sub(2)),
+                            Some("matches" | "assert_matches" | "debug_assert_matches")
+                        );
+                    let child_ctx = if matches_args {
+                        Ctx::MatchesArgs
+                    } else if param_lists.contains(&k) {
+                        Ctx::Params
+                    } else if roles[k] {
+                        if t.delim(node) == b'{' {
+                            Ctx::StructPattern
+                        } else {
+                            Ctx::Pattern
+                        }
+                    } else if frame.ctx == Ctx::Variants && t.delim(node) == b'{' {
+                        Ctx::Fields
+                    } else {
+                        Ctx::Code
+                    };
+                    let (func, test, receiver, mode, ctx) = group_ctx.remove(&k).unwrap_or((
                         func,
                         test,
                         frame.receiver.clone(),
                         child_mode,
+                        child_ctx,
                     ));
                     stack.push(Frame {
                         nodes: t.children(node),
@@ -143,7 +188,7 @@ impl Collector<'_> {
                         func,
                         test,
                         receiver,
-                        params: param_lists.contains(&k),
+                        ctx,
                     });
                 }
                 LexKind::Punct if fallback && t.delim(node) == b'#' => {
@@ -169,6 +214,38 @@ impl Collector<'_> {
                 }
                 LexKind::Ident => {
                     let word = t.text(node);
+                    if frame.mode != TokMode::Attr {
+                        match word {
+                            "impl" => mark_generics(t, toks, k + 1, &mut decl),
+                            "struct" | "union" | "enum" | "trait" | "type" | "fn"
+                                if ident_at(t, toks, k + 1).is_some() =>
+                            {
+                                mark_generics(t, toks, k + 2, &mut decl);
+                                let body_ctx = match word {
+                                    "struct" | "union" => Some(Ctx::Fields),
+                                    "enum" => Some(Ctx::Variants),
+                                    _ => None,
+                                };
+                                if let Some(ctx) = body_ctx
+                                    && let Some(body) = next_brace(t, toks, k + 2)
+                                {
+                                    group_ctx.insert(
+                                        body,
+                                        (func, test, frame.receiver.clone(), frame.mode, ctx),
+                                    );
+                                }
+                            }
+                            "match" => {
+                                if let Some(body) = ix.brace_after(k) {
+                                    group_ctx.insert(
+                                        body,
+                                        (func, test, frame.receiver.clone(), frame.mode, Ctx::Arms),
+                                    );
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
                     if fallback && (word == "impl" || word == "trait") {
                         if let Some(body) = next_brace(t, toks, k + 1) {
                             let recv = if word == "impl" {
@@ -177,9 +254,13 @@ impl Collector<'_> {
                                 ident_at(t, toks, k + 1).map(|s| unraw(s).to_string())
                             };
                             // `-> impl Trait {` is a return type, its brace a function body
-                            group_ctx
-                                .entry(body)
-                                .or_insert((func, test, recv, TokMode::Fallback));
+                            group_ctx.entry(body).or_insert((
+                                func,
+                                test,
+                                recv,
+                                TokMode::Fallback,
+                                Ctx::Members,
+                            ));
                         }
                         continue;
                     }
@@ -191,7 +272,7 @@ impl Collector<'_> {
                         let end = item_end(t, toks, k + 2);
                         let first = modifiers_start(t, toks, k);
                         let last = toks.get(end).copied().unwrap_or(name);
-                        let kind = if frame.receiver.is_some() {
+                        let kind = if frame.receiver.is_some() || frame.ctx == Ctx::Members {
                             FnKind::Method
                         } else {
                             FnKind::Func
@@ -207,8 +288,12 @@ impl Collector<'_> {
                         );
                         sig = Some((idx, end));
                         // the parameter list: the first `(..)` after the name and generics
-                        if let Some(p) =
-                            (k + 2..end).find(|&j| t.is_group(toks[j]) && t.delim(toks[j]) == b'(')
+                        let after_generics = match ix.angle_close(k + 2) {
+                            Some(close) => close + 1,
+                            None => k + 2,
+                        };
+                        if let Some(p) = (after_generics..end)
+                            .find(|&j| t.is_group(toks[j]) && t.delim(toks[j]) == b'(')
                         {
                             param_lists.push(p);
                         }
@@ -216,17 +301,24 @@ impl Collector<'_> {
                             .get(end)
                             .is_some_and(|&e| t.is_group(e) && t.delim(e) == b'{')
                         {
-                            group_ctx.insert(end, (Some(idx), test, None, TokMode::Fallback));
+                            group_ctx
+                                .insert(end, (Some(idx), test, None, TokMode::Fallback, Ctx::Code));
                         }
                         continue;
                     }
-                    self.classify_token(t, toks, k, &frame, func, test);
+                    let shape = Shape {
+                        pattern: roles[k],
+                        decl: decl.get(&k).copied(),
+                        turbofish_call: turbofish_call(t, toks, k, &ix),
+                    };
+                    self.classify_token(t, toks, k, &frame, func, test, shape);
                 }
                 _ => {}
             }
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn classify_token(
         &mut self,
         t: &Tokens,
@@ -235,10 +327,19 @@ impl Collector<'_> {
         frame: &Frame,
         func: Option<usize>,
         test: bool,
+        shape: Shape,
     ) {
         let Some(tk) = lex_tok(t, toks[k], true) else {
             return;
         };
+        // contextual keywords: `union U`, `default fn`, `auto trait`
+        let next_word = ident_at(t, toks, k + 1);
+        match (tk.name.as_str(), next_word) {
+            ("union", Some(_)) if t.text(toks[k]) == "union" => return,
+            ("default", Some("fn" | "async" | "unsafe" | "const" | "type" | "impl")) => return,
+            ("auto", Some("trait")) => return,
+            _ => {}
+        }
         if frame.mode != TokMode::Attr && is_punct(t, toks, k.wrapping_sub(1), b'$') {
             return; // macro_rules metavariable
         }
@@ -255,22 +356,45 @@ impl Collector<'_> {
         let binding_ok = !tk.name.starts_with(|c: char| c.is_uppercase())
             && next_group.is_none()
             && !is_path_sep(t, toks, k + 2);
+        let entry = || {
+            let mut j = k;
+            while j + 8 > k && matches!(word_at(j.wrapping_sub(1)), Some("ref" | "mut")) {
+                j -= 1;
+            }
+            starts_entry(t, toks, j)
+        };
+        let colon_next = is_punct(t, toks, k + 1, b':') && !is_path_sep(t, toks, k + 2);
         let kind = if frame.mode == TokMode::Attr {
             OccKind::Reference
-        } else if frame.params
-            && binding_ok
-            && is_punct(t, toks, k + 1, b':')
-            && !is_punct(t, toks, k + 2, b':')
+        } else if let Some(kind) = shape.decl {
+            kind
+        } else if frame.ctx == Ctx::Fields && colon_next && entry() {
+            OccKind::Field
+        } else if frame.ctx == Ctx::Variants && entry() {
+            OccKind::Variant
+        } else if frame.ctx == Ctx::StructPattern
+            && entry()
+            && (colon_next || k + 1 == toks.len() || is_punct(t, toks, k + 1, b','))
         {
-            OccKind::Var // a parameter: `name: Type`, `mut name: Type`
+            OccKind::Reference // a field name: `{ skip_reason, .. }`, `{ a: pat }`
+        } else if shape.pattern
+            && !matches!(
+                prev,
+                Some("fn" | "struct" | "enum" | "trait" | "type" | "union" | "const" | "static")
+            )
+        {
+            pattern_kind(t, toks, k, &tk.name)
         } else {
             match prev {
-                Some("fn") if frame.receiver.is_some() && frame.mode == TokMode::Fallback => {
+                Some("fn")
+                    if (frame.receiver.is_some() || frame.ctx == Ctx::Members)
+                        && frame.mode == TokMode::Fallback =>
+                {
                     OccKind::Method
                 }
                 Some("fn") => OccKind::Func,
                 Some("struct" | "enum" | "trait" | "type" | "union") => OccKind::Type,
-                Some("const") => OccKind::Const,
+                Some("const") if !is_punct(t, toks, k.wrapping_sub(2), b'*') => OccKind::Const,
                 Some("static") => OccKind::Var,
                 Some("let") if binding_ok => OccKind::Var,
                 // `static ref NAME` (lazy_static!), `static mut NAME`
@@ -284,7 +408,9 @@ impl Collector<'_> {
                 {
                     OccKind::Var
                 }
-                _ if next_paren => OccKind::Call,
+                // `Fn(A) -> B` bounds are types, not calls
+                _ if matches!(tk.name.as_str(), "Fn" | "FnMut" | "FnOnce") => OccKind::Reference,
+                _ if next_paren || shape.turbofish_call => OccKind::Call,
                 _ => OccKind::Reference,
             }
         };

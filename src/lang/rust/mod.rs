@@ -14,6 +14,7 @@
 mod captures;
 mod fallback;
 mod lexer;
+mod shapes;
 #[cfg(test)]
 mod tests;
 mod tokens;
@@ -70,12 +71,12 @@ pub fn extract(src: &str) -> FileFacts {
         let worker = std::thread::Builder::new()
             .name("routeaudit-rust".into())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || analyze(&prepared, &lexed));
+            .spawn_scoped(scope, || analyze(&prepared, &lexed, false));
         match worker {
             Ok(handle) => handle.join().ok(),
             Err(_) => {
                 let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    analyze(&prepared, &lexed)
+                    analyze(&prepared, &lexed, false)
                 }))
                 .ok();
                 proc_macro2::extra::invalidate_current_thread_spans();
@@ -127,10 +128,26 @@ fn prepare(src: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn analyze(src: &str, lexed: &Lexed) -> FileFacts {
+/// Reads `src` at token level only, as for a file syn cannot parse (no warning): the measure
+/// of the fallback against the syn path.
+#[doc(hidden)]
+pub fn extract_token_level(src: &str) -> FileFacts {
+    let prepared = prepare(src);
+    let lexed = lex(&prepared, false);
+    let mut facts = analyze(&prepared, &lexed, true);
+    facts.warnings.clear();
+    facts
+}
+
+fn analyze(src: &str, lexed: &Lexed, tokens_only: bool) -> FileFacts {
     let mut col = Collector::new(src);
     let mut warnings = Vec::new();
-    let parsed = if lexed.depth > DEPTH_BUDGET {
+    let parsed = if tokens_only {
+        Err(ParseWarning {
+            line: 1,
+            message: "read at token level on request".into(),
+        })
+    } else if lexed.depth > DEPTH_BUDGET {
         // too deep for syn's recursion: classify at token level (an explicit stack), so a call
         // buried in the nesting is still found
         Err(ParseWarning {

@@ -11,6 +11,7 @@ use syn::{Attribute, Expr, ExprPath, Meta, Signature, Type, Visibility};
 
 use super::captures::is_format_macro;
 use super::fallback::{Frame, TokMode, cfg_text_is_test};
+use super::shapes::Ctx;
 use super::{Collector, MAX_QUALIFIER_DEPTH, tok, unraw};
 use crate::lang::{FnKind, OccKind};
 
@@ -113,7 +114,13 @@ impl Collector<'_> {
     /// a body-less `fn` in an impl, `static X: T;`, `builtin # offset_of(..)`), with the
     /// classification of the token fallback; functions found there join the function table,
     /// as methods when `receiver` is given.
-    fn walk_verbatim(&mut self, ts: &TokenStream, mode: TokMode, receiver: Option<String>) {
+    fn walk_verbatim(
+        &mut self,
+        ts: &TokenStream,
+        mode: TokMode,
+        member: bool,
+        receiver: Option<String>,
+    ) {
         let Some(first) = ts.clone().into_iter().next() else {
             return;
         };
@@ -127,13 +134,14 @@ impl Collector<'_> {
             None => return,
         };
         let t = self.tokens();
-        let frame = Frame::new(
+        let mut frame = Frame::new(
             t.range(start, end),
             mode,
             self.cur_fn(),
             self.test,
             receiver,
         );
+        frame.ctx = if member { Ctx::Members } else { Ctx::Code };
         self.walk(&t, frame);
     }
 
@@ -305,7 +313,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_item(&mut self, item: &'ast syn::Item) {
         if let syn::Item::Verbatim(ts) = item {
-            return self.walk_verbatim(ts, TokMode::Fallback, None);
+            return self.walk_verbatim(ts, TokMode::Fallback, false, None);
         }
         self.with_test_attrs(item_attrs(item), item, |this| visit::visit_item(this, item));
     }
@@ -313,7 +321,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
         if let syn::ImplItem::Verbatim(ts) = item {
             let receiver = self.receivers.last().cloned().flatten();
-            return self.walk_verbatim(ts, TokMode::Fallback, receiver);
+            return self.walk_verbatim(ts, TokMode::Fallback, true, receiver);
         }
         let attrs = member_attrs!(item, ImplItem);
         self.with_test_attrs(attrs, item, |this| visit::visit_impl_item(this, item));
@@ -322,7 +330,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_trait_item(&mut self, item: &'ast syn::TraitItem) {
         if let syn::TraitItem::Verbatim(ts) = item {
             let receiver = self.receivers.last().cloned().flatten();
-            return self.walk_verbatim(ts, TokMode::Fallback, receiver);
+            return self.walk_verbatim(ts, TokMode::Fallback, true, receiver);
         }
         let attrs = member_attrs!(item, TraitItem);
         self.with_test_attrs(attrs, item, |this| visit::visit_trait_item(this, item));
@@ -388,35 +396,39 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_foreign_item(&mut self, item: &'ast syn::ForeignItem) {
         match item {
-            syn::ForeignItem::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Fallback, None),
+            syn::ForeignItem::Verbatim(ts) => {
+                self.walk_verbatim(ts, TokMode::Fallback, false, None)
+            }
             _ => visit::visit_foreign_item(self, item),
         }
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
         match e {
-            Expr::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, None),
+            Expr::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, false, None),
             _ => visit::visit_expr(self, e),
         }
     }
 
     fn visit_type(&mut self, ty: &'ast Type) {
         match ty {
-            Type::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, None),
+            Type::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, false, None),
             _ => visit::visit_type(self, ty),
         }
     }
 
     fn visit_pat(&mut self, p: &'ast syn::Pat) {
         match p {
-            syn::Pat::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, None),
+            syn::Pat::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, false, None),
             _ => visit::visit_pat(self, p),
         }
     }
 
     fn visit_type_param_bound(&mut self, b: &'ast syn::TypeParamBound) {
         match b {
-            syn::TypeParamBound::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, None),
+            syn::TypeParamBound::Verbatim(ts) => {
+                self.walk_verbatim(ts, TokMode::Macro, false, None)
+            }
             _ => visit::visit_type_param_bound(self, b),
         }
     }

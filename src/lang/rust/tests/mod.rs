@@ -1,5 +1,6 @@
 //! Unit tests of the Rust front-end.
 
+mod agreement;
 mod depth;
 
 use super::*;
