@@ -128,6 +128,15 @@ fn prepare(src: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The functions and methods of `src` with their extents (name, kind, receiver, span, test
+/// flag; no calls), from the lexer and the token-level reading alone, without syn: cheap
+/// enough to map byte offsets to enclosing functions before deciding what to parse.
+pub fn declarations(src: &str) -> Vec<Function> {
+    let mut functions = extract_token_level(src).functions;
+    functions.iter_mut().for_each(|f| f.calls.clear());
+    functions
+}
+
 /// Reads `src` at token level only, as for a file syn cannot parse (no warning): the measure
 /// of the fallback against the syn path.
 #[doc(hidden)]

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::super::{extract, extract_token_level};
+use super::super::{declarations, extract, extract_token_level};
 use crate::lang::FileFacts;
 use crate::span::Span;
 
@@ -343,6 +343,28 @@ fn the_token_reading_agrees_with_syn_on_fixtures_and_generated_code() {
         sources.len()
     );
     assert!(rate >= 99.0, "{rate:.2} %");
+}
+
+/// The declaration scanner finds the functions syn finds, with the same extents.
+#[test]
+fn declarations_match_the_syn_function_table() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("tests/fixtures"), &mut files);
+    rust_files(&root.join("examples"), &mut files);
+    let mut sources: Vec<String> = files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    sources.extend(generated_corpus());
+    let mut compared = 0;
+    for src in &sources {
+        let mut want = extract(src).functions;
+        want.iter_mut().for_each(|f| f.calls.clear());
+        assert_eq!(declarations(src), want);
+        compared += want.len();
+    }
+    assert!(compared > 60, "{compared}");
 }
 
 /// The same measure on real crates: `cargo test --lib agreement_on_registry -- --ignored
