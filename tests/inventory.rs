@@ -35,6 +35,12 @@ fn the_scanned_inventory_is_the_parsed_one() {
         "../../examples/go-pure",
         "../../examples/go-impure",
         "../../examples/go-renamed",
+        "rust_pure",
+        "rust_tricky",
+        "rust_reach",
+        "../../examples/rust-pure",
+        "../../examples/rust-impure",
+        "../../examples/rust-renamed",
     ] {
         let dir = fixture(name);
         let (scanned, parsed) = inventories(&dir);

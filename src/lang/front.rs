@@ -70,8 +70,9 @@ impl FrontEnd for Rust {
         if has_test_attribute(src) {
             return None;
         }
+        // `None`: the lexer is unsure of its regions, the file must be parsed
         Some(FileFacts {
-            text: rust::text_regions(src),
+            text: rust::text_regions(src)?,
             ..FileFacts::default()
         })
     }
@@ -106,9 +107,10 @@ impl FrontEnd for Rust {
         &["//", "/*"]
     }
 
-    /// Test functions are known from attributes only the parse sees: Rust files are parsed.
-    fn declarations(&self, _src: &str) -> Option<Vec<Function>> {
-        None
+    /// Test functions are known from attributes only the parse sees: a file that may hold a
+    /// test attribute is parsed.
+    fn declarations(&self, src: &str) -> Option<Vec<Function>> {
+        (!has_test_attribute(src)).then(|| rust::declarations(src))
     }
 }
 

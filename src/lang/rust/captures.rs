@@ -3,47 +3,67 @@
 
 use std::collections::HashSet;
 
+use super::fallback::{ident_at, is_punct};
+use super::lexer::LexKind;
+use super::tokens::{Node, Tokens};
 use super::{Collector, SPECIAL};
-use crate::lang::{OccKind, Occurrence, is_word_char};
+use crate::lang::{OccKind, Occurrence, TextKind, is_word_char};
 use crate::span::Span;
 
-/// Macros whose string arguments are format strings that can capture variables inline.
-pub(super) fn is_format_macro(path: &syn::Path) -> bool {
-    path.segments.last().is_some_and(|s| {
-        matches!(
-            s.ident.to_string().as_str(),
-            "format"
-                | "format_args"
-                | "print"
-                | "println"
-                | "eprint"
-                | "eprintln"
-                | "write"
-                | "writeln"
-                | "panic"
-                | "assert"
-                | "assert_eq"
-                | "assert_ne"
-                | "debug_assert"
-                | "debug_assert_eq"
-                | "debug_assert_ne"
-                | "unreachable"
-                | "todo"
-                | "unimplemented"
-                | "trace"
-                | "debug"
-                | "info"
-                | "warn"
-                | "error"
-                | "event"
-                | "anyhow"
-                | "bail"
-                | "ensure"
-        )
-    })
+/// The format-like macros: their string arguments are format strings, whose inline
+/// `{name}` (and `width$`) captures are variables. Matched on the last path segment, so
+/// `std::println!`, `quote::format_ident!`, `anyhow::bail!`, `tracing::info!` and
+/// `log::warn!` all count. The README lists the same set.
+pub(super) const FORMAT_MACROS: &[&str] = &[
+    // std and core
+    "format",
+    "format_args",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    // quote
+    "format_ident",
+    // anyhow (eyre alike)
+    "anyhow",
+    "bail",
+    "ensure",
+    "eyre",
+    // tracing and log
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "event",
+    "log",
+];
+
+/// Whether a macro named `name` (its last path segment) is format-like.
+pub(super) fn is_format_macro_name(name: &str) -> bool {
+    FORMAT_MACROS.contains(&name)
 }
 
-impl Collector {
+/// Whether the macro at `path` is format-like ([`FORMAT_MACROS`]).
+pub(super) fn is_format_macro(path: &syn::Path) -> bool {
+    path.segments
+        .last()
+        .is_some_and(|s| is_format_macro_name(&s.ident.to_string()))
+}
+
+impl Collector<'_> {
     /// The variables a format string captures inline (`"{name}"`, `"{name:>8}"`) are
     /// references, at their exact place inside the literal.
     pub(super) fn record_format_args(&mut self, lit: &syn::LitStr, named: &HashSet<String>) {
@@ -52,12 +72,62 @@ impl Collector {
         if start.line == 0 {
             return;
         }
-        let base = sp.byte_range().start;
         let raw = lit.token().to_string();
+        let at = (
+            sp.byte_range().start,
+            start.line as u32,
+            start.column as u32,
+        );
+        self.capture(&raw, at, named, self.cur_fn(), self.test);
+    }
+
+    /// [`Self::record_format_args`] for a format-like macro read at token level: every string
+    /// literal among `nodes` (the macro's arguments) is a format string; `name = value`
+    /// arguments name no variable.
+    pub(super) fn record_format_nodes(
+        &mut self,
+        t: &Tokens,
+        nodes: &[Node],
+        func: Option<usize>,
+        test: bool,
+    ) {
+        let named: HashSet<String> = (0..nodes.len())
+            .filter(|&i| {
+                is_punct(t, nodes, i + 1, b'=')
+                    && !is_punct(t, nodes, i + 2, b'=')
+                    && !is_punct(t, nodes, i + 2, b'>')
+            })
+            .filter_map(|i| ident_at(t, nodes, i))
+            .map(|s| s.trim_start_matches("r#").to_string())
+            .collect();
+        for &n in nodes {
+            let raw = t.text(n);
+            if t.kind(n) != LexKind::Text(TextKind::String)
+                || !(raw.starts_with('"') || raw.starts_with('r'))
+            {
+                continue;
+            }
+            let start = t.lx[n].start;
+            let (line, col) = t.pos.position(t.src, start);
+            self.capture(raw, (start, line, col - 1), &named, func, test);
+        }
+    }
+
+    /// Captures of one literal whose source text is `raw`, starting at byte `at.0`, line
+    /// `at.1`, 0-based column `at.2`.
+    fn capture(
+        &mut self,
+        raw: &str,
+        at: (usize, u32, u32),
+        named: &HashSet<String>,
+        func: Option<usize>,
+        test: bool,
+    ) {
+        let (base, start_line, start_col) = at;
         let chars: Vec<(usize, char)> = raw.char_indices().collect();
         // (line, 0-based column) of every char of the literal
-        let mut line = start.line as u32;
-        let mut col = start.column as u32;
+        let mut line = start_line;
+        let mut col = start_col;
         let mut pos = Vec::with_capacity(chars.len());
         for &(_, c) in &chars {
             pos.push((line, col));
@@ -136,8 +206,8 @@ impl Collector {
                                 end_line: el,
                                 end_column: ec0 + 2,
                             },
-                            function: self.cur_fn(),
-                            test: self.test,
+                            function: func,
+                            test,
                         },
                     ));
                 }

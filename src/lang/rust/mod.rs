@@ -6,33 +6,43 @@
 //! builds the function table with each function's calls and function values, and marks test
 //! code (`#[cfg(test)]`, `#[test]`, `#[tokio::test]`). Macro bodies and attribute arguments,
 //! which syn keeps as raw tokens, are classified at token level; the same token classifier
-//! is the fallback when a file does not parse, so a syntax error degrades the result
-//! instead of losing it. No syn or proc-macro2 type leaves this module.
+//! is the fallback when a file does not parse (it works on the lexer's lexemes, so even
+//! unbalanced brackets keep their code) or nests deeper than [`DEPTH_BUDGET`], so a syntax
+//! error degrades the result instead of losing it. No syn or proc-macro2 type leaves this
+//! module.
 
 mod captures;
 mod fallback;
 mod lexer;
+mod shapes;
 #[cfg(test)]
 mod tests;
+mod tokens;
 mod visitor;
 
 use std::collections::HashSet;
-use std::str::FromStr;
+use std::rc::Rc;
 
-use proc_macro2::{Ident, Span as PmSpan, TokenStream};
+use proc_macro2::{Ident, Span as PmSpan};
 use syn::visit::Visit;
 
 use super::{Call, FileFacts, FnKind, Function, OccKind, Occurrence, ParseWarning, TextRegion};
 use crate::span::Span;
-use fallback::TokMode;
+use fallback::{Frame, TokMode};
 use lexer::{Lexed, lex};
+use tokens::Tokens;
 
-/// Stack of the worker thread that parses one file: syn recurses on nesting, and generated
-/// code can nest deeply. Only the touched pages are committed.
+/// Stack of the worker thread that parses one file. syn's parser, the visitor and the syntax
+/// tree's destructor recurse once per nesting level; [`DEPTH_BUDGET`] bounds the levels, and
+/// this stack holds that many with a wide margin (also in unoptimised builds). Only the
+/// touched pages are committed.
 const STACK_SIZE: usize = 128 << 20;
 
-/// Bracket nesting (or run of prefix operators) above which the file is not parsed at all.
-const MAX_NESTING: usize = 256;
+/// Nesting (as measured by the lexer, see `lexer::Meter`) above which a file is not given to
+/// syn but read at token level. Real code stays far below it: the deepest of 7,260 files under
+/// `~/.cargo/registry/src` measures 220. At the budget, the deepest constructs (nested generic
+/// types) need under 32 MB of [`STACK_SIZE`] in an unoptimised build.
+pub(crate) const DEPTH_BUDGET: usize = 1_000;
 
 /// Receiver chains longer than this are abbreviated in call qualifiers.
 const MAX_QUALIFIER_DEPTH: usize = 4;
@@ -56,17 +66,17 @@ const RESERVED: [&str; 3] = ["yield", "try", "_"];
 /// warning; anything worse gives the comment and string regions only.
 pub fn extract(src: &str) -> FileFacts {
     let prepared = prepare(src);
-    let lexed = lex(&prepared);
+    let lexed = lex(&prepared, true);
     let outcome = std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("routeaudit-rust".into())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || analyze(&prepared, &lexed));
+            .spawn_scoped(scope, || analyze(&prepared, &lexed, false));
         match worker {
             Ok(handle) => handle.join().ok(),
             Err(_) => {
                 let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    analyze(&prepared, &lexed)
+                    analyze(&prepared, &lexed, false)
                 }))
                 .ok();
                 proc_macro2::extra::invalidate_current_thread_spans();
@@ -86,9 +96,19 @@ pub fn extract(src: &str) -> FileFacts {
 }
 
 /// Comments and string literals only, without parsing: the cheap first look the engine takes
-/// at a file (same regions as [`extract`] reports, but without test flags).
-pub fn text_regions(src: &str) -> Vec<TextRegion> {
-    lex(&prepare(src)).regions
+/// at a file (same regions as [`extract`] reports, but without test flags). `None` when the
+/// lexer is unsure of them (a block comment or a string runs to the end of the file, so the
+/// code after it may have been taken for text): the caller should parse the file.
+pub fn text_regions(src: &str) -> Option<Vec<TextRegion>> {
+    let lexed = lex(&prepare(src), false);
+    (!lexed.unsure).then_some(lexed.regions)
+}
+
+/// The nesting bound the lexer measures for `src` (compared with the parser's budget), for
+/// measurements outside the front-end.
+#[doc(hidden)]
+pub fn nesting_depth(src: &str) -> usize {
+    lex(&prepare(src), true).depth
 }
 
 /// Turns a shebang line into a line comment of the same length, so that positions stay
@@ -108,50 +128,73 @@ fn prepare(src: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn analyze(src: &str, lexed: &Lexed) -> FileFacts {
-    let mut col = Collector::default();
+/// The functions and methods of `src` with their extents (name, kind, receiver, span, test
+/// flag; no calls), from the lexer and the token-level reading alone, without syn: cheap
+/// enough to map byte offsets to enclosing functions before deciding what to parse.
+pub fn declarations(src: &str) -> Vec<Function> {
+    let mut functions = extract_token_level(src).functions;
+    functions.iter_mut().for_each(|f| f.calls.clear());
+    functions
+}
+
+/// Reads `src` at token level only, as for a file syn cannot parse (no warning): the measure
+/// of the fallback against the syn path.
+#[doc(hidden)]
+pub fn extract_token_level(src: &str) -> FileFacts {
+    let prepared = prepare(src);
+    let lexed = lex(&prepared, false);
+    let mut facts = analyze(&prepared, &lexed, true);
+    facts.warnings.clear();
+    facts
+}
+
+fn analyze(src: &str, lexed: &Lexed, tokens_only: bool) -> FileFacts {
+    let mut col = Collector::new(src);
     let mut warnings = Vec::new();
-    if lexed.max_nesting > MAX_NESTING {
+    let parsed = if tokens_only {
+        Err(ParseWarning {
+            line: 1,
+            message: "read at token level on request".into(),
+        })
+    } else if lexed.depth > DEPTH_BUDGET {
         // too deep for syn's recursion: classify at token level (an explicit stack), so a call
         // buried in the nesting is still found
-        match TokenStream::from_str(src) {
-            Ok(tokens) => {
-                warnings.push(ParseWarning {
-                    line: 1,
-                    message: format!(
-                        "nesting deeper than {MAX_NESTING} levels; identifiers classified from tokens only"
-                    ),
-                });
-                col.walk_tokens(tokens, TokMode::Fallback, None, false, None);
-            }
-            Err(e) => warnings.push(ParseWarning {
+        Err(ParseWarning {
+            line: line_of(src, lexed.deepest_at),
+            message: format!(
+                "nesting deeper than the parser's budget of {DEPTH_BUDGET} levels; identifiers classified from tokens only"
+            ),
+        })
+    } else {
+        syn::parse_str::<syn::File>(src)
+            .map(|file| col.visit_file(&file))
+            .map_err(|e| ParseWarning {
                 line: error_line(e.span(), src),
-                message: format!("cannot tokenize: {e}; only comments and strings were read"),
-            }),
-        }
-        let facts = col.finish(lexed.regions.clone(), warnings);
-        proc_macro2::extra::invalidate_current_thread_spans();
-        return facts;
-    }
-    match syn::parse_str::<syn::File>(src) {
-        Ok(file) => col.visit_file(&file),
-        Err(e) => match TokenStream::from_str(src) {
-            Ok(tokens) => {
-                warnings.push(ParseWarning {
-                    line: error_line(e.span(), src),
-                    message: format!("syntax error: {e}; identifiers classified from tokens only"),
-                });
-                col.walk_tokens(tokens, TokMode::Fallback, None, false, None);
-            }
-            Err(e) => warnings.push(ParseWarning {
-                line: error_line(e.span(), src),
-                message: format!("cannot tokenize: {e}; only comments and strings were read"),
-            }),
-        },
+                message: format!("syntax error: {e}; identifiers classified from tokens only"),
+            })
+    };
+    if let Err(warning) = parsed {
+        let t = col.tokens();
+        warnings.push(match &t.problem {
+            // the brackets do not pair up: say where, rather than what syn's tokenizer says
+            Some((at, what)) if warning.message.starts_with("syntax error") => ParseWarning {
+                line: line_of(src, *at),
+                message: format!("syntax error: {what}; identifiers classified from tokens only"),
+            },
+            _ => warning,
+        });
+        let top = Frame::new(t.top(), TokMode::Fallback, None, false, None);
+        col.walk(&t, top);
     }
     let facts = col.finish(lexed.regions.clone(), warnings);
     proc_macro2::extra::invalidate_current_thread_spans();
     facts
+}
+
+/// 1-based line of byte offset `at`.
+fn line_of(src: &str, at: usize) -> u32 {
+    let at = at.min(src.len());
+    src.as_bytes()[..at].iter().filter(|&&c| c == b'\n').count() as u32 + 1
 }
 
 fn error_line(span: PmSpan, src: &str) -> u32 {
@@ -223,7 +266,9 @@ fn span_from(first: PmSpan, last: PmSpan) -> Span {
 }
 
 #[derive(Default)]
-struct Collector {
+struct Collector<'a> {
+    src: &'a str,
+    tokens: Option<Rc<Tokens<'a>>>,
     /// Occurrences with the byte offset of their identifier.
     occurrences: Vec<(usize, Occurrence)>,
     /// Byte offsets already classified (syn can visit a token twice, e.g. shorthand fields).
@@ -241,7 +286,14 @@ struct Collector {
     format_args: Vec<(usize, Occurrence)>,
 }
 
-impl Collector {
+impl<'a> Collector<'a> {
+    fn new(src: &'a str) -> Self {
+        Collector {
+            src,
+            ..Collector::default()
+        }
+    }
+
     fn cur_fn(&self) -> Option<usize> {
         self.fn_stack.last().copied()
     }
@@ -290,8 +342,6 @@ impl Collector {
         }
     }
 
-    /// The variables a format string captures inline (`"{name}"`, `"{name:>8}"`) are
-    /// references, at their exact place inside the literal.
     fn open_function(
         &mut self,
         name: &Ident,
@@ -306,11 +356,46 @@ impl Collector {
             s.end_column = s.column + unraw(name).chars().count() as u32;
             s
         });
-        self.functions.push(Function {
-            name: unraw(name),
+        self.push_function(
+            unraw(name),
             kind,
             receiver,
-            span: span_from(first, last),
+            span_from(first, last),
+            name_span,
+        )
+    }
+
+    /// A function met at token level: its name occurrence belongs to `func` (the enclosing
+    /// function, if any), and it is test code when `test`.
+    fn open_function_tok(
+        &mut self,
+        name: &Tok,
+        kind: FnKind,
+        receiver: Option<String>,
+        span: Span,
+        func: Option<usize>,
+        test: bool,
+    ) -> usize {
+        self.push_occ(name, kind.occ(), func, test);
+        let saved = std::mem::replace(&mut self.test, test);
+        let idx = self.push_function(name.name.clone(), kind, receiver, span, name.span);
+        self.test = saved;
+        idx
+    }
+
+    fn push_function(
+        &mut self,
+        name: String,
+        kind: FnKind,
+        receiver: Option<String>,
+        span: Span,
+        name_span: Span,
+    ) -> usize {
+        self.functions.push(Function {
+            name,
+            kind,
+            receiver,
+            span,
             name_span,
             calls: Vec::new(),
             test: self.test,
@@ -318,6 +403,23 @@ impl Collector {
         self.call_offsets.push(Vec::new());
         self.locals.push(HashSet::new());
         self.functions.len() - 1
+    }
+
+    /// The token trees of the file, built on first use.
+    fn tokens(&mut self) -> Rc<Tokens<'a>> {
+        let src = self.src;
+        self.tokens
+            .get_or_insert_with(|| Rc::new(Tokens::new(src)))
+            .clone()
+    }
+
+    /// Classifies at token level what lies inside the brackets `open` .. `close` (a macro
+    /// body, attribute arguments), in the current function and test context.
+    fn walk_delimited(&mut self, open: PmSpan, close: PmSpan, mode: TokMode) {
+        let t = self.tokens();
+        let nodes = t.group_at(open.byte_range().start, close.byte_range().end);
+        let frame = Frame::new(nodes, mode, self.cur_fn(), self.test, None);
+        self.walk(&t, frame);
     }
 
     fn in_function(&mut self, idx: usize, body: impl FnOnce(&mut Self)) {

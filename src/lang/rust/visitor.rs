@@ -3,14 +3,15 @@
 
 use std::collections::HashSet;
 
-use proc_macro2::{Ident, Span as PmSpan};
+use proc_macro2::{Ident, Span as PmSpan, TokenStream, TokenTree};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ExprPath, Meta, Signature, Type, Visibility};
 
 use super::captures::is_format_macro;
-use super::fallback::{TokMode, cfg_is_test};
+use super::fallback::{Frame, TokMode, cfg_text_is_test};
+use super::shapes::Ctx;
 use super::{Collector, MAX_QUALIFIER_DEPTH, tok, unraw};
 use crate::lang::{FnKind, OccKind};
 
@@ -80,7 +81,7 @@ fn parse_matches_body(input: syn::parse::ParseStream) -> syn::Result<MatchesBody
     Ok((e, pat, guard))
 }
 
-impl Collector {
+impl Collector<'_> {
     fn record_call(&mut self, ident: &Ident, qualifier: Option<String>, method: bool) {
         if let Some(t) = tok(ident, false)
             && self.push_occ(&t, OccKind::Call, self.cur_fn(), self.test)
@@ -107,6 +108,41 @@ impl Collector {
         if let Some(t) = tok(&last.ident, false) {
             self.push_call(Some(f), &t, path_qualifier(p), true, false);
         }
+    }
+
+    /// Classifies at token level what syn kept as raw tokens (`Item::Verbatim` and the like:
+    /// a body-less `fn` in an impl, `static X: T;`, `builtin # offset_of(..)`), with the
+    /// classification of the token fallback; functions found there join the function table,
+    /// as methods when `receiver` is given.
+    fn walk_verbatim(
+        &mut self,
+        ts: &TokenStream,
+        mode: TokMode,
+        member: bool,
+        receiver: Option<String>,
+    ) {
+        let Some(first) = ts.clone().into_iter().next() else {
+            return;
+        };
+        if first.span().start().line == 0 {
+            return;
+        }
+        let start = first.span().byte_range().start;
+        let end = match ts.clone().into_iter().last() {
+            Some(TokenTree::Group(g)) => g.span_close().byte_range().end,
+            Some(t) => t.span().byte_range().end,
+            None => return,
+        };
+        let t = self.tokens();
+        let mut frame = Frame::new(
+            t.range(start, end),
+            mode,
+            self.cur_fn(),
+            self.test,
+            receiver,
+        );
+        frame.ctx = if member { Ctx::Members } else { Ctx::Code };
+        self.walk(&t, frame);
     }
 
     fn with_test_attrs(
@@ -139,9 +175,7 @@ fn is_test_attr(attr: &Attribute) -> bool {
         return true;
     }
     match &attr.meta {
-        Meta::List(l) if path.is_ident("cfg") => {
-            cfg_is_test(&l.tokens.clone().into_iter().collect::<Vec<_>>())
-        }
+        Meta::List(l) if path.is_ident("cfg") => cfg_text_is_test(&l.tokens.to_string()),
         _ => false,
     }
 }
@@ -268,7 +302,7 @@ fn item_attrs(item: &syn::Item) -> &[Attribute] {
     }
 }
 
-impl<'ast> Visit<'ast> for Collector {
+impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_file(&mut self, f: &'ast syn::File) {
         if f.attrs.iter().any(is_test_attr) {
             self.test = true;
@@ -278,15 +312,26 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_item(&mut self, item: &'ast syn::Item) {
+        if let syn::Item::Verbatim(ts) = item {
+            return self.walk_verbatim(ts, TokMode::Fallback, false, None);
+        }
         self.with_test_attrs(item_attrs(item), item, |this| visit::visit_item(this, item));
     }
 
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
+        if let syn::ImplItem::Verbatim(ts) = item {
+            let receiver = self.receivers.last().cloned().flatten();
+            return self.walk_verbatim(ts, TokMode::Fallback, true, receiver);
+        }
         let attrs = member_attrs!(item, ImplItem);
         self.with_test_attrs(attrs, item, |this| visit::visit_impl_item(this, item));
     }
 
     fn visit_trait_item(&mut self, item: &'ast syn::TraitItem) {
+        if let syn::TraitItem::Verbatim(ts) = item {
+            let receiver = self.receivers.last().cloned().flatten();
+            return self.walk_verbatim(ts, TokMode::Fallback, true, receiver);
+        }
         let attrs = member_attrs!(item, TraitItem);
         self.with_test_attrs(attrs, item, |this| visit::visit_trait_item(this, item));
     }
@@ -347,6 +392,45 @@ impl<'ast> Visit<'ast> for Collector {
                 this.visit_block(b);
             }
         });
+    }
+
+    fn visit_foreign_item(&mut self, item: &'ast syn::ForeignItem) {
+        match item {
+            syn::ForeignItem::Verbatim(ts) => {
+                self.walk_verbatim(ts, TokMode::Fallback, false, None)
+            }
+            _ => visit::visit_foreign_item(self, item),
+        }
+    }
+
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        match e {
+            Expr::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, false, None),
+            _ => visit::visit_expr(self, e),
+        }
+    }
+
+    fn visit_type(&mut self, ty: &'ast Type) {
+        match ty {
+            Type::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, false, None),
+            _ => visit::visit_type(self, ty),
+        }
+    }
+
+    fn visit_pat(&mut self, p: &'ast syn::Pat) {
+        match p {
+            syn::Pat::Verbatim(ts) => self.walk_verbatim(ts, TokMode::Macro, false, None),
+            _ => visit::visit_pat(self, p),
+        }
+    }
+
+    fn visit_type_param_bound(&mut self, b: &'ast syn::TypeParamBound) {
+        match b {
+            syn::TypeParamBound::Verbatim(ts) => {
+                self.walk_verbatim(ts, TokMode::Macro, false, None)
+            }
+            _ => visit::visit_type_param_bound(self, b),
+        }
     }
 
     fn visit_foreign_item_fn(&mut self, f: &'ast syn::ForeignItemFn) {
@@ -588,13 +672,15 @@ impl<'ast> Visit<'ast> for Collector {
                 }
                 exprs.iter().for_each(|e| self.visit_expr(e))
             }
-            Err(_) => self.walk_tokens(
-                m.tokens.clone(),
-                TokMode::Macro,
-                self.cur_fn(),
-                self.test,
-                None,
-            ),
+            Err(_) => {
+                let d = m.delimiter.span();
+                if is_format_macro(&m.path) {
+                    let t = self.tokens();
+                    let nodes = t.group_at(d.open().byte_range().start, d.close().byte_range().end);
+                    self.record_format_nodes(&t, &nodes, self.cur_fn(), self.test);
+                }
+                self.walk_delimited(d.open(), d.close(), TokMode::Macro)
+            }
         }
     }
 
@@ -603,13 +689,10 @@ impl<'ast> Visit<'ast> for Collector {
         self.visit_path(a.meta.path());
         match &a.meta {
             Meta::Path(_) => {}
-            Meta::List(l) => self.walk_tokens(
-                l.tokens.clone(),
-                TokMode::Attr,
-                self.cur_fn(),
-                self.test,
-                None,
-            ),
+            Meta::List(l) => {
+                let d = l.delimiter.span();
+                self.walk_delimited(d.open(), d.close(), TokMode::Attr)
+            }
             Meta::NameValue(nv) => self.visit_expr(&nv.value),
         }
     }
