@@ -740,7 +740,7 @@ mod schema {
     use crate::policy::Severity;
 
     /// A severity as written in JSON.
-    pub struct SeverityName;
+    pub(super) struct SeverityName;
 
     impl JsonSchema for SeverityName {
         fn schema_name() -> Cow<'static, str> {
@@ -753,7 +753,7 @@ mod schema {
     }
 
     /// An occurrence kind as written in JSON.
-    pub struct OccurrenceName;
+    pub(super) struct OccurrenceName;
 
     impl JsonSchema for OccurrenceName {
         fn schema_name() -> Cow<'static, str> {

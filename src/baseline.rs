@@ -21,11 +21,11 @@ use std::path::Path;
 
 use crate::audit::{Finding, Warning};
 
-pub const BASELINE_VERSION: u32 = 1;
+pub(crate) const BASELINE_VERSION: u32 = 1;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct BaselineFile {
+pub(crate) struct BaselineFile {
     pub routeaudit_baseline: u32,
     pub findings: Vec<Entry>,
     /// A sample of the content of each file that has entries, to recognise it renamed.
@@ -39,13 +39,13 @@ pub struct BaselineFile {
 /// its lines another file holds, without storing the file.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct FileSketch {
+pub(crate) struct FileSketch {
     pub lines: usize,
     pub sample: String,
 }
 
 /// How many line hashes a [`FileSketch`] keeps.
-pub const SAMPLE: usize = 32;
+pub(crate) const SAMPLE: usize = 32;
 
 /// The distinct significant lines of `text`, hashed.
 fn line_hashes(text: &str) -> HashSet<u32> {
@@ -65,7 +65,7 @@ fn line_hashes(text: &str) -> HashSet<u32> {
 }
 
 impl FileSketch {
-    pub fn of(text: &str) -> FileSketch {
+    pub(crate) fn of(text: &str) -> FileSketch {
         let hashes = line_hashes(text);
         let mut sample: Vec<u32> = hashes.iter().copied().collect();
         sample.sort_unstable();
@@ -86,7 +86,7 @@ impl FileSketch {
 
     /// Whether a file with these line `hashes` is this file renamed (and perhaps edited): the
     /// lines they share, estimated from the sample, are at least half of the larger file.
-    pub fn is_renamed_as(&self, hashes: &HashSet<u32>) -> bool {
+    pub(crate) fn is_renamed_as(&self, hashes: &HashSet<u32>) -> bool {
         let sample = self.sample();
         if sample.is_empty() || self.lines == 0 {
             return false;
@@ -100,7 +100,7 @@ impl FileSketch {
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub rule: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
@@ -115,7 +115,7 @@ pub struct Entry {
 }
 
 /// The file-independent key of a finding.
-pub fn content_key(f: &Finding) -> String {
+pub(crate) fn content_key(f: &Finding) -> String {
     let mut g = f.clone();
     g.file = None;
     crate::engine::fingerprint(&g, "")
@@ -123,7 +123,7 @@ pub fn content_key(f: &Finding) -> String {
 
 /// The baseline of `findings` (suppressed ones left out), with a sketch of each of their files
 /// as they are under `root` now.
-pub fn from_findings(findings: &[Finding], root: &Path) -> BaselineFile {
+pub(crate) fn from_findings(findings: &[Finding], root: &Path) -> BaselineFile {
     let mut entries: Vec<Entry> = findings
         .iter()
         .filter(|f| !f.status.is_suppressed())
@@ -160,7 +160,7 @@ fn read_source(root: &Path, rel: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-pub fn read(path: &Path) -> Result<BaselineFile, String> {
+pub(crate) fn read(path: &Path) -> Result<BaselineFile, String> {
     let text = crate::fsread::read_regular_text(path, crate::fsread::BASELINE_LIMIT)
         .map_err(|e| format!("the baseline: {e}"))?;
     let b: BaselineFile = serde_json::from_str(&text).map_err(|e| {
@@ -184,7 +184,7 @@ pub fn read(path: &Path) -> Result<BaselineFile, String> {
 /// Which findings the baseline knows (suppressed ones are never matched), and a warning per
 /// entry that matched nothing (fixed findings: the baseline can shrink). `root` is where the
 /// files are, to tell a renamed file (module documentation).
-pub fn apply(
+pub(crate) fn apply(
     findings: &[Finding],
     suppressed: &[Option<String>],
     baseline: &BaselineFile,

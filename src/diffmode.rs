@@ -12,13 +12,13 @@ use crate::git;
 
 /// Lines changed since the revision, by path relative to the audited root.
 #[derive(Debug, Default)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// `None` for a file that is new as a whole (untracked or added).
     pub files: HashMap<String, Option<HashSet<u32>>>,
 }
 
 impl Changes {
-    pub fn is_changed(&self, file: &str, line: u32) -> bool {
+    pub(crate) fn is_changed(&self, file: &str, line: u32) -> bool {
         match self.files.get(file) {
             Some(None) => true,
             Some(Some(lines)) => lines.contains(&line),

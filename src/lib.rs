@@ -6,6 +6,7 @@
 //! baseline, diff mode and test evidence, and settles one [`audit::Audit`]; `report` renders
 //! it. `cmd` holds one module per subcommand; this file only dispatches.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(unreachable_pub)]
 
 pub mod audit;
 mod baseline;
@@ -21,12 +22,12 @@ mod git;
 pub mod lang;
 pub mod pipeline;
 pub mod policy;
-pub mod report;
+mod report;
 mod rulefilter;
 mod ruletest;
 pub mod span;
 mod suppress;
-pub mod testresults;
+mod testresults;
 pub mod walk;
 
 use clap::CommandFactory;

@@ -31,7 +31,7 @@ use crate::{EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS};
 const FIXTURE_LIMIT: u64 = 8 * 1024 * 1024;
 
 /// Runs `routeaudit test PATH...`.
-pub fn run(args: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+pub(crate) fn run(args: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

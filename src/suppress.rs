@@ -42,11 +42,11 @@ pub struct DirectiveError {
     pub message: String,
 }
 
-pub const MARKER: &str = "routeaudit:allow";
+pub(crate) const MARKER: &str = "routeaudit:allow";
 
 /// Finds the directives of one file in its comments: those of `facts` when the file was read,
 /// else those of the front-end's lexer.
-pub fn scan(
+pub(crate) fn scan(
     lang: Lang,
     src: &str,
     facts: Option<&FileFacts>,
@@ -160,7 +160,7 @@ fn fold(s: &str) -> String {
 /// warnings about directives: a rule the policy does not have (`unknown-rule`, with the
 /// closest id of `known` when one is close), a (directive, rule) that covers nothing
 /// (`unused-suppression`).
-pub fn apply(
+pub(crate) fn apply(
     findings: &[Finding],
     directives: &HashMap<String, Vec<Directive>>,
     known: &[&str],

@@ -38,7 +38,7 @@ pub(crate) fn run(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Resul
 
 /// Directories worth auditing: those whose path mentions a controller (or reconciler) and hold
 /// Go or Rust sources, plus API type and CRD directories.
-pub fn guess_scope(dir: &Path) -> Vec<String> {
+pub(crate) fn guess_scope(dir: &Path) -> Vec<String> {
     let mut found: BTreeSet<String> = BTreeSet::new();
     let walker = ignore::WalkBuilder::new(dir).build();
     for entry in walker.flatten() {

@@ -18,10 +18,10 @@ use crate::audit::{Audit, Finding, Verdict};
 use crate::policy::Severity;
 
 /// How many findings the step summary lists; the rest are counted.
-pub const SUMMARY_FINDINGS: usize = 20;
+pub(crate) const SUMMARY_FINDINGS: usize = 20;
 
 /// Writes the annotations for `audit` to `out`, one command per line.
-pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
     for f in audit.findings.iter().filter(|f| f.counts()) {
         writeln!(out, "{}", annotation(f))?;
     }
@@ -120,7 +120,7 @@ fn counts(audit: &Audit) -> Vec<String> {
 
 /// Where the step summary's findings link to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Links {
+pub(crate) struct Links {
     /// `https://github.com/OWNER/REPO/blob/SHA/`: absolute links to the audited commit;
     /// `None`: links relative to the repository root.
     pub blob: Option<String>,
@@ -129,7 +129,7 @@ pub struct Links {
 impl Links {
     /// From the workflow's `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY` and `GITHUB_SHA`
     /// (all three set and not empty), looked up through `var`.
-    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Links {
+    pub(crate) fn from_env(var: impl Fn(&str) -> Option<String>) -> Links {
         let get = |k: &str| var(k).filter(|v| !v.trim().is_empty());
         let blob = match (
             get("GITHUB_SERVER_URL"),
@@ -148,7 +148,7 @@ impl Links {
     }
 
     /// The link to `file` (relative to the repository root) at `line`.
-    pub fn to(&self, file: &str, line: Option<u32>) -> String {
+    pub(crate) fn to(&self, file: &str, line: Option<u32>) -> String {
         let mut url = self.blob.clone().unwrap_or_default();
         url.push_str(&encode_path(file));
         if let Some(l) = line {
@@ -173,7 +173,7 @@ fn encode_path(path: &str) -> String {
 
 /// The Markdown step summary: a heading with the verdict, the counts, a table of the rules
 /// and the first [`SUMMARY_FINDINGS`] findings that count, each linked to its line.
-pub fn step_summary(audit: &Audit, links: &Links) -> String {
+pub(crate) fn step_summary(audit: &Audit, links: &Links) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "### routeaudit: {}\n", md(&verdict_word(audit)));
     let _ = writeln!(
@@ -259,7 +259,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// One workflow command for a finding.
-pub fn annotation(f: &Finding) -> String {
+pub(crate) fn annotation(f: &Finding) -> String {
     let command = match f.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -289,14 +289,14 @@ fn properties(props: &[(&str, Option<String>)]) -> String {
 }
 
 /// Escapes a command's message.
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// Escapes a command property value.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

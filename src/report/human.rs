@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use crate::audit::{Audit, Finding, RuleInfo, Verdict};
 use crate::policy::Severity;
 
-pub struct Style {
+pub(crate) struct Style {
     pub color: bool,
 }
 
@@ -24,7 +24,7 @@ impl Style {
     }
 }
 
-pub fn render(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+pub(crate) fn render(audit: &Audit, out: &mut dyn Write, style: &Style) -> io::Result<()> {
     if style.color {
         // the decision was made by `--color`; colored must not second-guess it
         colored::control::set_override(true);

@@ -7,9 +7,10 @@ use std::io::{self, Write};
 use crate::audit::Audit;
 
 /// Where the JSON Schema of the output is checked in, relative to the crate root.
-pub const SCHEMA_PATH: &str = "schemas/routeaudit-output.schema.json";
+#[cfg(test)]
+pub(crate) const SCHEMA_PATH: &str = "schemas/routeaudit-output.schema.json";
 
-pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, audit)?;
     out.write_all(b"\n")
 }
@@ -19,7 +20,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
 /// fails validation; an optional key is left out rather than written as `null`, so it is
 /// never `null`.
 #[cfg(test)]
-pub fn schema_json() -> String {
+pub(crate) fn schema_json() -> String {
     let schema = schemars::generate::SchemaSettings::draft07()
         .for_serialize()
         .into_generator()

@@ -14,7 +14,7 @@ use std::io;
 use crate::audit::{Audit, Finding, RuleInfo, Status};
 
 /// Writes `audit` as a JUnit XML report.
-pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
     let fail_on = audit.context.fail_on;
     let policy = &audit.policy.name;
     let classname = format!("routeaudit.{policy}");

@@ -2,12 +2,12 @@
 //! the `Write` it is given; [`write_atomic`] puts a rendered report in place, and refuses to
 //! replace anything but a regular file.
 
-pub mod github;
-pub mod human;
-pub mod json;
-pub mod junit;
-pub mod markdown;
-pub mod sarif;
+pub(crate) mod github;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod markdown;
+pub(crate) mod sarif;
 
 #[cfg(test)]
 mod sample;
@@ -18,11 +18,11 @@ use std::time::{Duration, SystemTime};
 
 /// The suffix of the temporary files [`write_atomic`] writes; with the leading `.` of their
 /// names, the walk skips them as hidden files.
-pub const TEMP_SUFFIX: &str = ".routeaudit-tmp";
+pub(crate) const TEMP_SUFFIX: &str = ".routeaudit-tmp";
 
 /// A temporary file of a run that was killed is removed by a later write into the same
 /// directory once it is this old.
-pub const STALE_TEMP_AGE: Duration = Duration::from_secs(60 * 60);
+pub(crate) const STALE_TEMP_AGE: Duration = Duration::from_secs(60 * 60);
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
 /// a failed run never leaves a half-written report. Missing parent directories are created
@@ -36,7 +36,7 @@ pub const STALE_TEMP_AGE: Duration = Duration::from_secs(60 * 60);
 ///   its mode.
 /// - The temporary file is `.NAME.XXXXXX.routeaudit-tmp`; stale ones of a killed run (older
 ///   than [`STALE_TEMP_AGE`]) in the same directory are removed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let target = resolve_links(path)?;
     let existing = match std::fs::metadata(&target) {
         Ok(meta) if meta.is_file() => Some(meta),
@@ -75,7 +75,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// `path` with every symbolic link followed to what it names (which need not exist).
-pub fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn resolve_links(path: &Path) -> io::Result<PathBuf> {
     let mut p = path.to_path_buf();
     for _ in 0..40 {
         match std::fs::symlink_metadata(&p) {
@@ -98,7 +98,7 @@ pub fn resolve_links(path: &Path) -> io::Result<PathBuf> {
 /// The file an output or input path stands for, to tell whether two paths name the same file:
 /// links followed, then the canonical path of the file, or of its directory when the file
 /// does not exist yet.
-pub fn identity(path: &Path) -> PathBuf {
+pub(crate) fn identity(path: &Path) -> PathBuf {
     let target = resolve_links(path).unwrap_or_else(|_| path.to_path_buf());
     if let Ok(c) = target.canonicalize() {
         return c;
@@ -114,7 +114,7 @@ pub fn identity(path: &Path) -> PathBuf {
 }
 
 /// The error for an output path that is not a regular file.
-pub fn not_regular(meta: &std::fs::Metadata) -> io::Error {
+pub(crate) fn not_regular(meta: &std::fs::Metadata) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidInput,
         format!(

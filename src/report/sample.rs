@@ -11,12 +11,13 @@ use crate::audit::{
 use crate::lang::{FnKind, OccKind};
 use crate::policy::{Handoff, Severity, TestMode};
 
-pub const CTRL: &str = "internal/controller/workflowexecution/workflowexecution_controller.go";
-pub const ROUTING: &str = "internal/controller/workflowexecution/routing.go";
-pub const ROUTING_TEST: &str = "internal/controller/workflowexecution/routing_test.go";
-pub const STUBS: &str = "internal/controller/workflowexecution/v1_compat_stubs.go";
-pub const CRD: &str = "config/crd/bases/kubernaut.ai_workflowexecutions.yaml";
-pub const TYPES: &str = "api/workflowexecution/v1alpha1/workflowexecution_types.go";
+pub(super) const CTRL: &str =
+    "internal/controller/workflowexecution/workflowexecution_controller.go";
+pub(super) const ROUTING: &str = "internal/controller/workflowexecution/routing.go";
+pub(super) const ROUTING_TEST: &str = "internal/controller/workflowexecution/routing_test.go";
+pub(super) const STUBS: &str = "internal/controller/workflowexecution/v1_compat_stubs.go";
+pub(super) const CRD: &str = "config/crd/bases/kubernaut.ai_workflowexecutions.yaml";
+pub(super) const TYPES: &str = "api/workflowexecution/v1alpha1/workflowexecution_types.go";
 
 const ROUTING_RULE: &str = "no-routing-functions";
 const REACH_RULE: &str = "pending-path-does-not-route";
@@ -517,7 +518,7 @@ fn base(findings: Vec<Finding>, verdict: Verdict) -> Audit {
 }
 
 /// An executor with no routing code: every rule passes.
-pub fn clean() -> Audit {
+pub(super) fn clean() -> Audit {
     let mut a = base(vec![], Verdict::Pass);
     a.functions.push(handle_already_exists());
     a.context.command =
@@ -528,7 +529,7 @@ pub fn clean() -> Audit {
 }
 
 /// An executor with routing code left in it, plus everything a renderer must show.
-pub fn impure() -> Audit {
+pub(super) fn impure() -> Audit {
     let mut a = base(impure_findings(), Verdict::Fail);
     a.functions.extend([
         FunctionInfo {
@@ -634,7 +635,7 @@ pub fn impure() -> Audit {
 }
 
 /// The impure audit with one unreadable file: the verdict cannot be trusted.
-pub fn incomplete() -> Audit {
+pub(super) fn incomplete() -> Audit {
     let mut a = impure();
     a.verdict = Verdict::Error;
     a.errors = vec![FileError::unreadable(
@@ -646,7 +647,7 @@ pub fn incomplete() -> Audit {
 }
 
 /// The impure audit with every line number moved down by `n` (lines inserted above).
-pub fn shifted(n: u32) -> Audit {
+pub(super) fn shifted(n: u32) -> Audit {
     let mut a = impure();
     for f in &mut a.findings {
         f.line = f.line.map(|l| l + n);
@@ -659,7 +660,7 @@ pub fn shifted(n: u32) -> Audit {
 }
 
 /// What a renderer writes for `audit`, as text.
-pub fn rendered(
+pub(super) fn rendered(
     render: fn(&Audit, &mut dyn std::io::Write) -> std::io::Result<()>,
     audit: &Audit,
 ) -> String {

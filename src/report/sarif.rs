@@ -15,19 +15,19 @@ use super::markdown::{code, md};
 use crate::audit::{Audit, Finding, RuleInfo, Status};
 use crate::policy::Severity;
 
-pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-pub const FINGERPRINT_KEY: &str = "routeaudit/v1";
+pub(crate) const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const FINGERPRINT_KEY: &str = "routeaudit/v1";
 const SRCROOT: &str = "%SRCROOT%";
 
 /// Writes `audit` as a SARIF 2.1.0 log (pretty JSON, trailing newline).
-pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
     let log = to_value(audit);
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
 }
 
 /// The SARIF log as a JSON value.
-pub fn to_value(audit: &Audit) -> Value {
+pub(crate) fn to_value(audit: &Audit) -> Value {
     let mut driver = Map::new();
     driver.insert("name".into(), json!(audit.tool.name));
     driver.insert("version".into(), json!(audit.tool.version));
@@ -104,7 +104,7 @@ fn information_uri() -> Option<&'static str> {
 }
 
 /// SARIF level for a severity.
-pub fn level(s: Severity) -> &'static str {
+pub(crate) fn level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -182,7 +182,7 @@ fn sentence(s: &str) -> String {
 
 /// One line saying what is wrong, where it leads and who owns it instead. Shared by the
 /// SARIF results and the GitHub annotations.
-pub fn message(f: &Finding) -> String {
+pub(crate) fn message(f: &Finding) -> String {
     let base = if f.message.trim().is_empty() {
         f.rule.as_str()
     } else {
@@ -352,7 +352,7 @@ fn notification(level: &str, id: &str, text: &str, file: Option<&str>, line: Opt
 /// A relative path as a URI reference: `/` separators, and every byte that is not an
 /// unreserved or path character percent-encoded. `:` is always encoded so a first segment
 /// like `c:x.go` cannot read as a scheme.
-pub fn uri(path: &str) -> String {
+pub(crate) fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.replace('\\', "/").bytes() {
         let keep = b.is_ascii_alphanumeric()

@@ -14,7 +14,7 @@ use super::{Outcome, TestCase};
 
 /// How deep elements may nest. Real reports use four levels (`<testsuites>`, `<testsuite>`,
 /// `<testcase>`, `<failure>`); deeper files are refused rather than walked.
-pub const MAX_DEPTH: usize = 256;
+pub(crate) const MAX_DEPTH: usize = 256;
 
 /// A `<testcase>` with a `<failure>` or `<error>` child failed; with `<skipped>` it was
 /// skipped; otherwise it passed (`<flakyFailure>`, `<rerunFailure>` of a retried test that

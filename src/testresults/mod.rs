@@ -16,11 +16,10 @@ use std::path::Path;
 
 use crate::audit::TestResults;
 
-pub use junit::MAX_DEPTH;
-pub use names::{PATTERN_RUN_WORDS, RoutingNames, routing_related};
+pub(crate) use names::{RoutingNames, routing_related};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Passed,
     Failed,
     Skipped,
@@ -29,27 +28,27 @@ pub enum Outcome {
 /// One executed test. `name` is `package/TestName` (Go; `TestName` without a package) or
 /// `classname::name` (JUnit; `name` without a classname).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TestCase {
+pub(crate) struct TestCase {
     pub name: String,
     pub outcome: Outcome,
 }
 
 /// The tests of one results file, in file order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TestRun {
+pub(crate) struct TestRun {
     /// The file as named on the command line.
     pub source: String,
     pub cases: Vec<TestCase>,
 }
 
 impl TestRun {
-    pub fn count(&self, outcome: Outcome) -> usize {
+    pub(crate) fn count(&self, outcome: Outcome) -> usize {
         self.cases.iter().filter(|c| c.outcome == outcome).count()
     }
 }
 
 /// Reads one results file; the error names the file and says what is wrong with it.
-pub fn read(path: &Path) -> Result<TestRun, String> {
+pub(crate) fn read(path: &Path) -> Result<TestRun, String> {
     let source = path.display().to_string();
     let bytes = crate::fsread::read_regular(path, crate::fsread::TEST_RESULTS_LIMIT)
         .map_err(|e| format!("test results: {e}"))?;
@@ -62,7 +61,7 @@ pub fn read(path: &Path) -> Result<TestRun, String> {
 /// Parses results text; `source` names it in errors. The format is chosen by content: `<`
 /// first means JUnit XML, `{` first (or a line starting with `{"` after some build output)
 /// means a `go test -json` stream.
-pub fn parse(text: &str, source: &str) -> Result<TestRun, String> {
+pub(crate) fn parse(text: &str, source: &str) -> Result<TestRun, String> {
     let body = text.trim_start_matches('\u{feff}').trim_start();
     let cases = match body.chars().next() {
         Some('<') => junit::parse(body, source)?,
@@ -91,7 +90,7 @@ pub fn parse(text: &str, source: &str) -> Result<TestRun, String> {
 
 /// Sums several runs. Failure names are sorted and unique; `routing_related` is left empty
 /// (see [`summarize`]).
-pub fn merge(runs: &[TestRun]) -> TestResults {
+pub(crate) fn merge(runs: &[TestRun]) -> TestResults {
     let mut r = TestResults::default();
     let mut failures = BTreeSet::new();
     for run in runs {
@@ -111,7 +110,7 @@ pub fn merge(runs: &[TestRun]) -> TestResults {
 }
 
 /// [`merge`] plus the routing-related tests among every test name of every run.
-pub fn summarize(runs: &[TestRun], routing: &RoutingNames) -> TestResults {
+pub(crate) fn summarize(runs: &[TestRun], routing: &RoutingNames) -> TestResults {
     let mut r = merge(runs);
     r.routing_related = routing_related(
         runs.iter()

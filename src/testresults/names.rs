@@ -22,11 +22,11 @@ use regex::Regex;
 use crate::policy::{Naming, Policy, RuleKind};
 
 /// The longest run of words a pattern is tried on (besides whole segments).
-pub const PATTERN_RUN_WORDS: usize = 16;
+pub(crate) const PATTERN_RUN_WORDS: usize = 16;
 
 /// What makes a test name routing-related: the forbidden symbols (compared under a naming)
 /// and the forbidden-symbol patterns.
-pub struct RoutingNames {
+pub(crate) struct RoutingNames {
     naming: Naming,
     /// The symbols' keys under `naming`; `None` when there are none.
     names: Option<AhoCorasick>,
@@ -36,7 +36,7 @@ pub struct RoutingNames {
 impl RoutingNames {
     /// Symbols compared under `naming` (exact: as written; words: by [`Naming::key`]), and
     /// patterns matched against runs of words as written.
-    pub fn new<'a>(
+    pub(crate) fn new<'a>(
         symbols: impl IntoIterator<Item = &'a str>,
         naming: Naming,
         patterns: Vec<Regex>,
@@ -62,7 +62,7 @@ impl RoutingNames {
     }
 
     /// The symbols and patterns of the policy's forbid-symbol rules, under its naming.
-    pub fn from_policy(policy: &Policy) -> Self {
+    pub(crate) fn from_policy(policy: &Policy) -> Self {
         let mut symbols = Vec::new();
         let mut patterns = Vec::new();
         for rule in &policy.rules {
@@ -80,7 +80,8 @@ impl RoutingNames {
     }
 
     /// Whether some run of words of some segment of `name` is forbidden.
-    pub fn is_related(&self, name: &str) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_related(&self, name: &str) -> bool {
         self.is_related_in(name, &mut Scratch::default())
     }
 
@@ -178,7 +179,7 @@ fn lowered_words(
 }
 
 /// The names (sorted, unique) that are routing-related (see [`RoutingNames::is_related`]).
-pub fn routing_related<'a>(
+pub(crate) fn routing_related<'a>(
     names: impl IntoIterator<Item = &'a str>,
     routing: &RoutingNames,
 ) -> Vec<String> {

@@ -65,8 +65,6 @@ pub struct SourceFile<'a> {
     pub rel: &'a str,
     pub lang: Lang,
     pub text: &'a str,
-    /// Directory of the file relative to the root (the Go package); `""` at the root.
-    pub dir: &'a str,
 }
 
 /// A file in scope the walk met, whether or not it could read it.

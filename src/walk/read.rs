@@ -109,13 +109,11 @@ pub(crate) fn read_one(ctx: &Ctx, path: &Path, rel: &str, buf: &mut Vec<u8>) -> 
         return Outcome::Done;
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     (ctx.visit)(SourceFile {
         path,
         rel,
         lang,
         text,
-        dir,
     });
     Outcome::Done
 }

@@ -18,7 +18,7 @@ pub(super) struct Positions<'s> {
 }
 
 impl<'s> Positions<'s> {
-    pub fn new(src: &'s str) -> Self {
+    pub(super) fn new(src: &'s str) -> Self {
         let marks = (!src.is_ascii()).then(|| {
             let mut marks = Vec::with_capacity(src.len() / BLOCK + 1);
             let mut chars = 0u32;
@@ -48,7 +48,7 @@ impl<'s> Positions<'s> {
     }
 
     /// 1-based (line, column) of a byte offset, as [`LineIndex::position`] gives it.
-    pub fn position(&self, offset: usize) -> (u32, u32) {
+    pub(super) fn position(&self, offset: usize) -> (u32, u32) {
         let mut offset = offset.min(self.src.len());
         while !self.src.is_char_boundary(offset) {
             offset -= 1;
@@ -59,7 +59,7 @@ impl<'s> Positions<'s> {
         (line as u32 + 1, col as u32 + 1)
     }
 
-    pub fn span(&self, start: usize, end: usize) -> Span {
+    pub(super) fn span(&self, start: usize, end: usize) -> Span {
         let (line, column) = self.position(start);
         let (end_line, end_column) = self.position(end);
         Span {

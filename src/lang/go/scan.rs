@@ -9,7 +9,7 @@ use crate::lang::{FileFacts, FnKind, Function, OccKind, Occurrence, TextKind, Te
 /// Deepest nesting the front-end hands to the parser: Go's own parser refuses deeper input
 /// (`exceeded max nesting depth`), and the syntax tree of such input costs hundreds of bytes
 /// a level.
-pub const NESTING_BUDGET: usize = 100_000;
+pub(super) const NESTING_BUDGET: usize = 100_000;
 
 /// Keywords that start a statement or clause: an expression ends before them.
 const STATEMENT_KEYWORDS: [&str; 19] = [
@@ -40,7 +40,7 @@ const STATEMENT_KEYWORDS: [&str; 19] = [
 /// per operator, selector, call, index, and type constructor (`*`, `[]`, `map`, `chan`,
 /// `func`, `struct`, `interface`) in the expression running at each open bracket; statement
 /// ends (`;`, a line end, `,`, `:`, assignments, statement keywords) end a run.
-pub fn nesting_over(src: &str, budget: usize) -> Option<usize> {
+pub(super) fn nesting_over(src: &str, budget: usize) -> Option<usize> {
     // the run of each enclosing bracket, saved when it opened
     let mut saved: Vec<usize> = Vec::new();
     let mut saved_sum = 0usize;
@@ -284,7 +284,7 @@ fn matching(src: &str, toks: &[Token], open: usize) -> Option<usize> {
 /// is an occurrence (declared names of top-level functions, types, constants and variables
 /// by the keyword before them, a name followed by `(` a call, any other a reference), the
 /// functions come from [`declarations`], and comments and literals are text regions.
-pub fn lexical_facts(src: &str) -> FileFacts {
+pub(super) fn lexical_facts(src: &str) -> FileFacts {
     let pos = Positions::new(src);
     let mut facts = FileFacts::default();
     let mut toks = Vec::new();

@@ -93,7 +93,7 @@ impl Iterator for Scanner<'_> {
         let start = i;
         let (kind, end) = match b[i] {
             b'/' if b.get(i + 1) == Some(&b'/') => {
-                let mut end = memchr(b, b'\n', i).unwrap_or(n);
+                let mut end = memchr::memchr(b'\n', &b[i..]).map_or(n, |p| i + p);
                 if end > i && b[end - 1] == b'\r' {
                     end -= 1;
                 }
@@ -449,13 +449,6 @@ impl Meter {
             }
         }
     }
-}
-
-fn memchr(b: &[u8], needle: u8, from: usize) -> Option<usize> {
-    b[from..]
-        .iter()
-        .position(|&c| c == needle)
-        .map(|p| p + from)
 }
 
 /// End (exclusive) of a block comment starting at `i`, honouring nesting, and whether it is

@@ -23,7 +23,7 @@ impl Positions {
     pub(super) fn new(src: &str) -> Self {
         let b = src.as_bytes();
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_iter(b));
+        line_starts.extend(memchr::memchr_iter(b'\n', b).map(|i| i + 1));
         let ascii = (0..line_starts.len())
             .map(|l| {
                 let end = line_starts.get(l + 1).copied().unwrap_or(b.len());
@@ -72,13 +72,6 @@ impl Positions {
             end_column,
         }
     }
-}
-
-fn memchr_iter(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    b.iter()
-        .enumerate()
-        .filter(|&(_, &c)| c == b'\n')
-        .map(|(i, _)| i + 1)
 }
 
 /// Characters in a UTF-8 byte slice: the bytes that do not continue a character.

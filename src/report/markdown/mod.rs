@@ -34,18 +34,22 @@ use group::{Group, Item, Plan};
 use text::{Links, cell, code_cell, text};
 
 /// The most lines the document takes on any tree, as long as grouping can get it there.
-pub const LINE_BUDGET: usize = 3000;
+pub(crate) const LINE_BUDGET: usize = 3000;
 
 /// Writes the verification document for `audit` to `out`, its links relative to the
 /// repository root (for standard output, where the document does not know where it will be
 /// saved).
-pub fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn render(audit: &Audit, out: &mut dyn io::Write) -> io::Result<()> {
     render_at(audit, None, out)
 }
 
 /// Writes the document that will be saved at `place` (relative to the repository root,
 /// `docs/VERIFICATION.md`): its links are relative to that file's directory.
-pub fn render_at(audit: &Audit, place: Option<&str>, out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn render_at(
+    audit: &Audit,
+    place: Option<&str>,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     out.write_all(document(audit, place).as_bytes())
 }
 
