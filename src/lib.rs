@@ -22,6 +22,7 @@ mod git;
 pub mod lang;
 pub mod pipeline;
 pub mod policy;
+mod progress;
 mod report;
 mod rulefilter;
 mod ruletest;

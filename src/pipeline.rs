@@ -33,6 +33,9 @@ pub struct Request {
     pub test_results: Vec<PathBuf>,
     /// The command line that reproduces the run, for the document.
     pub command: String,
+    /// Draw a progress line on standard error when the run takes a while (a terminal, not
+    /// quiet, not CI).
+    pub progress: bool,
     /// `--rule`: evaluate only these rules (all when empty).
     pub rules: Vec<String>,
     /// `--exclude-rule`: do not evaluate these rules.
@@ -153,7 +156,13 @@ impl Collected {
 /// Walks and evaluates; returns per-file results (unsorted). Each file is identified by its raw
 /// path, so two files whose names print alike are both audited, and overlapping arguments
 /// (`check . internal`, a file named twice) count once.
-pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptions) -> Collected {
+pub(crate) fn collect(
+    engine: &Engine,
+    root: &Path,
+    paths: &[PathBuf],
+    opts: &WalkOptions,
+    progress: &crate::progress::Progress,
+) -> Collected {
     let policy = engine.policy;
     let out = Mutex::new(Collected::default());
     let in_scope = |rel: &str| policy.scope.contains(rel);
@@ -171,6 +180,7 @@ pub fn collect(engine: &Engine, root: &Path, paths: &[PathBuf], opts: &WalkOptio
         }
         let unit = f.lang.front().unit_of(f.rel);
         let res = engine.check_file(f.rel, f.lang, f.text, &unit);
+        progress.file_done();
         let mut o = out.lock().expect("collector lock");
         o.files += 1;
         o.keep(f.rel, f.path, &unit, res);
@@ -300,8 +310,11 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     let tests = read_test_results(&policy, &req.test_results)?;
 
     let engine = Engine::new(&policy, req.needs);
-    let mut collected = collect(&engine, &root, &paths, &req.walk);
+    let progress = crate::progress::Progress::start(req.progress);
+    let mut collected = collect(&engine, &root, &paths, &req.walk, &progress);
+    progress.phase("call graph");
     complete_graph(&engine, &mut collected);
+    progress.phase("settling");
     if collected.files == 0 && collected.errors.is_empty() {
         return Err(nothing_in_scope(&policy, &root, &paths, &collected));
     }

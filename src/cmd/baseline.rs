@@ -16,7 +16,8 @@ pub(crate) fn run(args: BaselineArgs, out: &mut dyn Write, err: &mut dyn Write) 
         &[("--output", &args.output)],
         &inputs(&args.scan, &policy, &[]),
     )?;
-    let req = filtered(request(&args.scan, Needs::default(), None), &args.filter);
+    let mut req = filtered(request(&args.scan, Needs::default(), None), &args.filter);
+    req.progress = crate::progress::wanted(args.quiet);
     let audit = crate::pipeline::run_audit(&req)?;
     let mut sink = std::io::sink();
     let out: &mut dyn Write = if args.quiet { &mut sink } else { out };

@@ -48,6 +48,7 @@ pub(crate) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         (None, None) => None,
     };
     req.command = reproduce_check(&args);
+    req.progress = crate::progress::wanted(args.quiet);
     let audit = crate::pipeline::run_audit(&req)?;
     let mut sink = std::io::sink();
     let out: &mut dyn Write = if args.quiet { &mut sink } else { out };

@@ -32,6 +32,7 @@ pub(crate) fn run(args: ReportArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         extra.push(format!("--output {}", shell_word(&repo_path(&root, o))));
     }
     req.command = reproduce("report", &args.scan, &root, &extra);
+    req.progress = crate::progress::wanted(args.quiet);
     let audit = crate::pipeline::run_audit(&req)?;
     let mut sink = std::io::sink();
     let out: &mut dyn Write = if args.quiet { &mut sink } else { out };

@@ -14,7 +14,9 @@ pub(crate) fn run(args: SymbolsArgs, out: &mut dyn Write, err: &mut dyn Write) -
         inventory: true,
         graph: args.calls,
     };
-    let audit = crate::pipeline::run_audit(&request(&args.scan, needs, None))?;
+    let mut req = request(&args.scan, needs, None);
+    req.progress = crate::progress::wanted(args.quiet);
+    let audit = crate::pipeline::run_audit(&req)?;
     let mut sink = std::io::sink();
     let out: &mut dyn Write = if args.quiet { &mut sink } else { out };
     match args.format {
