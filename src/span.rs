@@ -16,17 +16,45 @@ pub struct Span {
     pub end_column: u32,
 }
 
-/// Maps byte offsets of one source text to line and character column.
+/// Maps byte offsets of one source text to line and character column, in constant time per
+/// query on lines of any length: a table of character counts every [`BLOCK`] bytes keeps a
+/// column lookup from scanning the whole line (a one-line file of megabytes costs no more than
+/// a file of short lines).
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters in `src[..k * BLOCK]`, by `k`; `None` for ASCII text (a byte is a character).
+    marks: Option<Vec<u32>>,
 }
+
+const BLOCK: usize = 64;
 
 impl LineIndex {
     pub fn new(src: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(line_ends(src));
-        LineIndex { starts }
+        let marks = (!src.is_ascii()).then(|| {
+            let mut marks = Vec::with_capacity(src.len() / BLOCK + 2);
+            let mut chars = 0u32;
+            for chunk in src.as_bytes().chunks(BLOCK) {
+                marks.push(chars);
+                chars += char_starts(chunk);
+            }
+            marks.push(chars);
+            marks
+        });
+        LineIndex { starts, marks }
+    }
+
+    /// Characters in `src[..offset]`; `offset` is a character boundary.
+    fn chars_before(&self, src: &str, offset: usize) -> usize {
+        match &self.marks {
+            None => offset,
+            Some(marks) => {
+                let k = offset / BLOCK;
+                marks[k] as usize + char_starts(&src.as_bytes()[k * BLOCK..offset]) as usize
+            }
+        }
     }
 
     /// Number of lines (a trailing line break does not open a new line).
@@ -56,7 +84,7 @@ impl LineIndex {
         let offset = floor_char_boundary(src, offset.min(src.len()));
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let col = src[start..offset].chars().count();
+        let col = self.chars_before(src, offset) - self.chars_before(src, start);
         (line as u32 + 1, col as u32 + 1)
     }
 
@@ -110,6 +138,11 @@ pub fn lines_inclusive(src: &str) -> impl Iterator<Item = &str> + '_ {
         })
 }
 
+/// Bytes of `b` that start a UTF-8 character.
+fn char_starts(b: &[u8]) -> u32 {
+    b.iter().filter(|&&c| (c as i8) >= -0x40).count() as u32
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -120,6 +153,34 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The column table gives the columns of counting characters from the line start.
+    #[test]
+    fn columns_from_the_table_are_counted_columns() {
+        let long = "é“x”\r".repeat(100);
+        let one_line = "ab“é”cd".repeat(500);
+        for src in [
+            "",
+            "ab\ncd",
+            "ab\r\nçé x\r\n\n",
+            "a\rb\rc",
+            long.as_str(),
+            one_line.as_str(),
+            "package p\n// “quoted” ünïcode\nfunc f() { s := \"çé\"; g() }\n",
+        ] {
+            let idx = LineIndex::new(src);
+            for i in 0..=src.len() + 2 {
+                let at = floor_char_boundary(src, i.min(src.len()));
+                let line = idx.line_of(at);
+                let counted = src[idx.line_start(line)..at].chars().count();
+                assert_eq!(
+                    idx.position(src, i),
+                    (line as u32 + 1, counted as u32 + 1),
+                    "{src:?} at {i}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn columns_count_characters() {
