@@ -335,6 +335,8 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
         Some(_) => policy.source.clone(),
         None => repo_relative(&root, Path::new(&policy.source)),
     };
+    // every renderer names the policy as the repository sees it, from wherever the run starts
+    audit.policy.source = audit.context.policy_file.clone();
     audit.context.repo_root = root.clone();
     audit.tests = tests.map(|mut t| {
         // as the repository sees them, however they were typed
@@ -361,8 +363,12 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     };
     let separate_tests = policy.scope.tests == crate::policy::TestMode::Separate;
     for (i, f) in audit.findings.iter_mut().enumerate() {
+        // a call path is new when any call on it is: a changed helper deep in the chain
+        // makes the finding at the unchanged entry new
         let outside_diff = changes.as_ref().is_some_and(|c| match (&f.file, f.line) {
-            (Some(file), Some(line)) => !c.is_changed(file, line),
+            (Some(file), Some(line)) => {
+                !c.is_changed(file, line) && !f.chain.iter().any(|h| c.is_changed(&h.file, h.line))
+            }
             _ => false,
         });
         f.status = if let Some(reason) = suppressed[i].clone() {

@@ -69,6 +69,15 @@ pub(crate) fn run(args: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> R
         let mut around = find_policies(&dir_of(policy)).unwrap_or_default();
         around.push(policy.clone());
         let owned = owned_files(policy, &around);
+        // a project's own policy over its code, with no annotated fixture: not a policy test
+        if !has_annotations(policy, &owned) {
+            writeln!(
+                out,
+                "skip  {} (no `ruleid:` or `ok:` annotation in the files it owns)",
+                shown(policy)
+            )?;
+            continue;
+        }
         let suite = run_suite(policy, &owned);
         for e in &suite.errors {
             writeln!(err, "error: {e}")?;
@@ -376,6 +385,18 @@ fn closest<'p>(id: &str, policy: &'p Policy) -> Option<&'p str> {
         .iter()
         .map(|r| r.id.as_str())
         .min_by_key(|r| (distance(id, r), *r))
+}
+
+/// Whether the policy or one of the files it owns holds a test annotation.
+fn has_annotations(policy: &Path, owned: &[PathBuf]) -> bool {
+    std::iter::once(policy)
+        .chain(owned.iter().map(PathBuf::as_path))
+        .any(|p| {
+            crate::fsread::read_regular(p, FIXTURE_LIMIT).is_ok_and(|b| {
+                memchr::memmem::find(&b, b"ruleid:").is_some()
+                    || memchr::memmem::find(&b, b"ok:").is_some()
+            })
+        })
 }
 
 /// The outcome of one policy's tests.

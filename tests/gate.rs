@@ -415,3 +415,68 @@ fn overlapping_paths_count_each_file_once() {
     );
     assert_eq!(v["findings"].as_array().unwrap().len(), 1);
 }
+
+/// A pull request that changes only a helper so that the pending path now reaches a routing
+/// check is new in diff mode, although the entry's own line did not change.
+#[test]
+fn diff_mode_counts_a_call_path_made_new_by_a_changed_helper() {
+    let dir = tree(&[
+        (
+            "we/ctl.go",
+            "package we\n\nfunc reconcilePending() {\n\tvalidate()\n}\n",
+        ),
+        ("we/validate.go", "package we\n\nfunc validate() {\n}\n"),
+    ]);
+    // the builtin pack and its call-path rules
+    std::fs::remove_file(dir.path().join("routeaudit.toml")).unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    std::fs::write(
+        dir.path().join("we/validate.go"),
+        "package we\n\nfunc validate() {\n\tisCooldownActive()\n}\n\nfunc isCooldownActive() bool { return true }\n",
+    )
+    .unwrap();
+    git(dir.path(), &["commit", "-q", "-am", "sneak"]);
+    let (full, _) = check_json(dir.path(), &[]);
+    assert_eq!(full, 1);
+    let (code, v) = check_json(dir.path(), &["--new-from-rev", "HEAD~1"]);
+    assert_eq!(code, 1, "{v:#}");
+    let reach: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_kind"] == "forbid-reach")
+        .collect();
+    assert!(!reach.is_empty());
+    assert!(reach.iter().all(|f| f["status"] == "counted"), "{v:#}");
+}
+
+/// Every output names the policy as the repository sees it, from wherever the run starts.
+#[test]
+fn the_policy_is_named_relative_to_the_repository_root() {
+    let dir = tree(&[(
+        "internal/we/a.go",
+        "package we\n\nfunc f() { CheckCooldown() }\n",
+    )]);
+    git(dir.path(), &["init", "-q"]);
+    std::fs::write(
+        dir.path().join("routeaudit.toml"),
+        "extends = [\"builtin:pure-executor\"]\n",
+    )
+    .unwrap();
+    for (cwd, arg) in [
+        (dir.path().to_path_buf(), "."),
+        (dir.path().join("internal"), ".."),
+    ] {
+        let o = run_in(&cwd, &["check", arg, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v["policy"]["source"], "routeaudit.toml", "from {cwd:?}");
+        let o = run_in(&cwd, &["check", arg, "--color", "never"]);
+        assert!(
+            stdout(&o).contains("policy routeaudit.toml)"),
+            "{}",
+            stdout(&o)
+        );
+    }
+}

@@ -263,7 +263,7 @@ fn annotation_text_is_not_a_finding() {
     // the same rule does see the name in an ordinary comment
     std::fs::write(
         dir.path().join("a.go"),
-        "package a\n\n// CheckCooldown was removed\nfunc f() {}\n",
+        "package a\n\n// CheckCooldown was removed\nfunc f() {}\n\n// ok: CheckCooldown\nfunc g() {}\n",
     )
     .unwrap();
     let (code, out, _) = test_cmd(dir.path(), &[]);
@@ -305,4 +305,41 @@ fn policies_named_after_their_fixtures() {
 fn ci_runs_the_pack_tests() {
     let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
     assert!(ci.contains("-- test rules/tests"), "{ci}");
+}
+
+/// A project's own `routeaudit.toml` over its code, with no annotated fixture, is not a
+/// policy test: its findings are not reported as failed tests.
+#[test]
+fn a_policy_without_annotations_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("routeaudit.toml"),
+        "[[rule]]\nid = \"r\"\nkind = \"forbid-symbol\"\nsymbols = [\"CheckCooldown\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a.go"),
+        "package a\n\nfunc f() { CheckCooldown() }\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["test"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("skip  routeaudit.toml"),
+        "{}",
+        stdout(&o)
+    );
+    // once annotated, it is tested
+    std::fs::write(
+        dir.path().join("a.go"),
+        "package a\n\n// ok: r\nfunc f() { CheckCooldown() }\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["test"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("a.go:4: unexpected r"),
+        "{}",
+        stdout(&o)
+    );
 }
