@@ -53,7 +53,8 @@ pub enum DiffBase {
 
 /// The root that every path in the output is relative to: the git work tree that holds the
 /// first audited path (or the current directory when none is given); outside git, the
-/// current directory. Absolute.
+/// current directory, or the first audited directory when it lies outside the current
+/// directory (so its paths stay relative and the builtin pack's excludes apply). Absolute.
 pub fn root_of(paths: &[PathBuf]) -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let start = paths.first().map(|p| {
@@ -64,11 +65,18 @@ pub fn root_of(paths: &[PathBuf]) -> PathBuf {
             p.parent().map(Path::to_path_buf).unwrap_or(p)
         }
     });
-    start
-        .filter(|s| s.is_dir())
-        .and_then(|s| crate::git::toplevel(&s))
+    let start = start.filter(|s| s.is_dir());
+    if let Some(top) = start
+        .as_ref()
+        .and_then(|s| crate::git::toplevel(s))
         .or_else(|| crate::git::toplevel(&cwd).filter(|_| paths.is_empty()))
-        .unwrap_or(cwd)
+    {
+        return top;
+    }
+    match start {
+        Some(s) if !crate::walk::lexically_under(&s, &cwd) => s,
+        _ => cwd,
+    }
 }
 
 /// The policy for the audited paths: `--policy FILE`, else the nearest `routeaudit.toml`

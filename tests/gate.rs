@@ -480,3 +480,29 @@ fn the_policy_is_named_relative_to_the_repository_root() {
         );
     }
 }
+
+/// Outside git, a tree named by a path outside the current directory is its own root: its
+/// paths stay relative and the builtin pack's `vendor/**` exclude applies.
+#[test]
+fn a_tree_outside_the_current_directory_is_its_own_root() {
+    let dir = tree(&[
+        ("pkg/a.go", "package a\n\nfunc f() { CheckCooldown() }\n"),
+        (
+            "vendor/x/b.go",
+            "package x\n\nfunc g() { CheckCooldown() }\n",
+        ),
+    ]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let o = run_in(
+        elsewhere.path(),
+        &["check", dir.path().to_str().unwrap(), "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    assert_eq!(files, ["pkg/a.go"], "{v:#}");
+}

@@ -20,6 +20,7 @@ use crate::audit::WarningCode;
 use crate::lang::Lang;
 use crate::policy::Globs;
 
+pub(crate) use path::lexically_under;
 pub use path::{escape, relative};
 pub(crate) use read::read_again;
 

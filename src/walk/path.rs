@@ -56,6 +56,15 @@ fn join_normal(p: &Path) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
+/// Whether `p` is `dir` or lies under it, both made absolute and `.`/`..` resolved without
+/// touching the file system.
+pub(crate) fn lexically_under(p: &Path, dir: &Path) -> bool {
+    match (std::path::absolute(p), std::path::absolute(dir)) {
+        (Ok(p), Ok(d)) => lexical(&p).starts_with(lexical(&d)),
+        _ => true,
+    }
+}
+
 /// `a/./b/../c` -> `a/c`, without touching the file system.
 pub(crate) fn lexical(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
