@@ -46,6 +46,18 @@ fn bench(c: &mut Criterion) {
             routeaudit::lang::extract(routeaudit::lang::Lang::Go, "c.go", black_box(CONTROLLER))
         })
     });
+    // The tree-sitter parse alone, to tell the parser's share of the front-end's time from
+    // the walk over the syntax tree that turns it into facts.
+    c.bench_function("go front-end: tree-sitter parse only", |b| {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_go::LANGUAGE.into())
+            .unwrap();
+        b.iter(|| parser.parse(black_box(CONTROLLER), None).unwrap())
+    });
+    c.bench_function("go front-end: comment and string lexer only", |b| {
+        b.iter(|| routeaudit::lang::golex::text_regions(black_box(CONTROLLER)))
+    });
 
     let tmp = tempfile::tempdir().unwrap();
     generate(tmp.path(), 400);
