@@ -1,7 +1,8 @@
-//! Benchmarks: the Go front-end on one controller file, and a whole `check` with the builtin
+//! Benchmarks: the Go front-end on one controller file (whole, the tree-sitter parse alone, the
+//! comment and string lexer alone), and a whole `check` with the builtin
 //! pack on a generated tree (400 files, 1 in 20 mentioning a routing name, 1 in 200 calling
-//! one). For the comparison with ripgrep on a large tree, see `benches/gen_tree.py` and the
-//! hyperfine command in the README.
+//! one). The comparison with ripgrep on large generated trees is `benches/compare.sh` (see
+//! docs/performance.md).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
