@@ -1,7 +1,8 @@
-//! Benchmarks: the Go front-end on one controller file, and a whole `check` with the builtin
+//! Benchmarks: the Go front-end on one controller file (whole, the tree-sitter parse alone, the
+//! comment and string lexer alone), and a whole `check` with the builtin
 //! pack on a generated tree (400 files, 1 in 20 mentioning a routing name, 1 in 200 calling
-//! one). For the comparison with ripgrep on a large tree, see `benches/gen_tree.py` and the
-//! hyperfine command in the README.
+//! one). The comparison with ripgrep on large generated trees is `benches/compare.sh` (see
+//! docs/performance.md).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -45,6 +46,18 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             routeaudit::lang::extract(routeaudit::lang::Lang::Go, "c.go", black_box(CONTROLLER))
         })
+    });
+    // The tree-sitter parse alone, to tell the parser's share of the front-end's time from
+    // the walk over the syntax tree that turns it into facts.
+    c.bench_function("go front-end: tree-sitter parse only", |b| {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_go::LANGUAGE.into())
+            .unwrap();
+        b.iter(|| parser.parse(black_box(CONTROLLER), None).unwrap())
+    });
+    c.bench_function("go front-end: comment and string lexer only", |b| {
+        b.iter(|| routeaudit::lang::golex::text_regions(black_box(CONTROLLER)))
     });
 
     let tmp = tempfile::tempdir().unwrap();

@@ -3,6 +3,8 @@
 
 usage: gen_tree.py DIR [FILES] [LINES_PER_FILE]
 
+A simple uniform tree; the benchmark harness (benches/compare.sh) uses gen_controllers.py.
+
 Most files are clean executor code; about 1 in 200 declares or calls a routing function, and
 about 1 in 20 mentions one in a comment, so the prefilter, the parser and the rules all work.
 Deterministic: the same arguments give the same tree.
