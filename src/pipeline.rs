@@ -415,22 +415,41 @@ fn complete_graph(engine: &Engine, c: &mut Collected) {
                 .map(move |(rel, path, slot)| (rel, path, slot, u.clone()))
         })
         .collect();
-    for (rel, path, slot, unit) in again {
-        let lang = crate::lang::Lang::from_path(&path);
-        let res = match crate::walk::read_again(&path) {
-            Ok(text) => engine.check_file_full(&rel, lang, &text, &unit),
-            Err(e) => {
-                c.errors.push(FileError::unreadable(
-                    rel.clone(),
-                    None,
-                    format!("cannot read again for the call graph: {e}"),
-                ));
-                continue;
-            }
-        };
-        match slot {
-            Some(i) => c.results[i].1 = res,
-            None => c.results.push((rel, res)),
+    // read on every core, as the walk does
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = again.len().div_ceil(threads).max(1);
+    let done: Vec<(String, Option<usize>, Result<FileResult, String>)> =
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = again
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(rel, path, slot, unit)| {
+                                let lang = crate::lang::Lang::from_path(path);
+                                let res = crate::walk::read_again(path)
+                                    .map(|text| engine.check_file_full(rel, lang, &text, unit))
+                                    .map_err(|e| e.to_string());
+                                (rel.clone(), *slot, res)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("call-graph reader"))
+                .collect()
+        });
+    for (rel, slot, res) in done {
+        match (res, slot) {
+            (Ok(res), Some(i)) => c.results[i].1 = res,
+            (Ok(res), None) => c.results.push((rel, res)),
+            (Err(e), _) => c.errors.push(FileError::unreadable(
+                rel,
+                None,
+                format!("cannot read again for the call graph: {e}"),
+            )),
         }
     }
     c.deferred.clear();
