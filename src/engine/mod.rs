@@ -200,14 +200,25 @@ impl<'p> Engine<'p> {
             }
         }
 
-        if let Some(e) = &self.entries {
-            res.may_hold_entry = e.may_hold(src);
-        }
-        let mut depth = if full {
-            Depth::Full
+        // one lower-cased copy of the text serves the entry test and the prefilter
+        let prefiltered = !full && !self.parse_all;
+        let (may_hold_entry, mut depth) = if prefiltered || self.entries.is_some() {
+            prefilter::Lowered::with(src, |lower| {
+                let may = self
+                    .entries
+                    .as_ref()
+                    .is_some_and(|e| e.may_hold(src, lower));
+                let depth = if prefiltered {
+                    self.depth_in(rel, lang, src, lower)
+                } else {
+                    Depth::Full
+                };
+                (may, depth)
+            })
         } else {
-            self.depth(rel, lang, src)
+            (false, Depth::Full)
         };
+        res.may_hold_entry = may_hold_entry;
         // the inventory of a file that is not parsed comes from the front-end's declaration
         // scanner; a front-end without one parses
         let drop_tests = policy.scope.tests == TestMode::Exclude;
@@ -300,13 +311,6 @@ impl<'p> Engine<'p> {
     /// match; comments and strings only when every listed name in it sits in one and no rule
     /// turns such a name into a finding (evidence and suppressions need no more); else fully.
     /// Whatever the depth, the results are those of a full read.
-    fn depth(&self, rel: &str, lang: Lang, src: &str) -> Depth {
-        if self.parse_all {
-            return Depth::Full;
-        }
-        prefilter::Lowered::with(src, |lower| self.depth_in(rel, lang, src, lower))
-    }
-
     fn depth_in(&self, rel: &str, lang: Lang, src: &str, lower: &[u8]) -> Depth {
         let maybe =
             |pre: &Option<prefilter::Needles>| pre.as_ref().is_none_or(|p| p.is_match(lower));
@@ -655,8 +659,9 @@ impl EntryFilter {
         self.regexes.iter().any(|(_, n)| n.is_none())
     }
 
-    /// Whether some identifier of `src` may name an entry function.
-    fn may_hold(&self, src: &str) -> bool {
+    /// Whether some identifier of `src` may name an entry function; `lower` is `src` with
+    /// ASCII letters lower-cased ([`prefilter::Lowered`]).
+    fn may_hold(&self, src: &str, lower: &[u8]) -> bool {
         let word = |s: usize, e: usize| -> Option<&str> {
             if !src.is_char_boundary(s) || !src.is_char_boundary(e) {
                 return None;
@@ -664,25 +669,20 @@ impl EntryFilter {
             let (s, e) = lang::word_around(src, s, e);
             Some(&src[s..e])
         };
-        prefilter::Lowered::with(src, |lower| {
-            let hay = match self.naming {
-                crate::policy::Naming::Words => lower,
-                crate::policy::Naming::Exact => src.as_bytes(),
-            };
-            let named = self.names.as_ref().is_some_and(|n| {
-                n.find_iter(hay).any(|m| {
-                    word(m.start(), m.end())
-                        .is_some_and(|w| self.keys.contains(&self.naming.key(w)))
-                })
-            });
-            named
-                || self.regexes.iter().any(|(re, needles)| match needles {
-                    None => true,
-                    Some(n) => {
-                        n.any_match(lower, |s, e| word(s, e).is_some_and(|w| re.is_match(w)))
-                    }
-                })
-        })
+        let hay = match self.naming {
+            crate::policy::Naming::Words => lower,
+            crate::policy::Naming::Exact => src.as_bytes(),
+        };
+        let named = self.names.as_ref().is_some_and(|n| {
+            n.find_iter(hay).any(|m| {
+                word(m.start(), m.end()).is_some_and(|w| self.keys.contains(&self.naming.key(w)))
+            })
+        });
+        named
+            || self.regexes.iter().any(|(re, needles)| match needles {
+                None => true,
+                Some(n) => n.any_match(lower, |s, e| word(s, e).is_some_and(|w| re.is_match(w))),
+            })
     }
 }
 
