@@ -61,7 +61,17 @@ pub(crate) fn scan(
     let facts = match facts {
         Some(f) => f,
         None => {
-            lexed = front.lex(src).unwrap_or_else(|| front.extract(src));
+            lexed = front.lex(src).unwrap_or_else(|| {
+                // comments are all a directive needs: no declaration, no occurrence
+                let none = |_: &str| false;
+                front.extract(
+                    src,
+                    &crate::lang::Want {
+                        at: Some(&[]),
+                        keep: Some(&none),
+                    },
+                )
+            });
             &lexed
         }
     };

@@ -85,6 +85,19 @@ impl<'p> Matcher<'p> {
         }
     }
 
+    /// Whether `name` matches anything: [`Matcher::matches`] without the list.
+    pub fn is_match(&self, name: &str) -> bool {
+        let listed = match self.naming {
+            Naming::Exact => self.names.contains_key(name),
+            Naming::Words => KEY.with(|k| {
+                let mut k = k.borrow_mut();
+                crate::policy::naming::words_key_into(name, &mut k);
+                self.names.contains_key(k.as_str())
+            }),
+        };
+        listed || self.patterns.iter().any(|(_, re)| re.is_match(name))
+    }
+
     pub fn has_patterns(&self) -> bool {
         !self.patterns.is_empty()
     }

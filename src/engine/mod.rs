@@ -211,25 +211,25 @@ impl<'p> Engine<'p> {
                 let depth = if prefiltered {
                     self.depth_in(rel, lang, src, lower)
                 } else {
-                    Depth::Full
+                    Depth::Full(None)
                 };
                 (may, depth)
             })
         } else {
-            (false, Depth::Full)
+            (false, Depth::Full(None))
         };
         res.may_hold_entry = may_hold_entry;
         // the inventory of a file that is not parsed comes from the front-end's declaration
         // scanner; a front-end without one parses
         let drop_tests = policy.scope.tests == TestMode::Exclude;
         let mut scanned = None;
-        if self.inventory && !matches!(depth, Depth::Full) {
+        if self.inventory && !matches!(depth, Depth::Full(_)) {
             match lang.front().declarations(src) {
                 Some(mut fns) => {
                     fns.iter_mut().for_each(|f| f.test |= path_test);
                     scanned = Some(fns);
                 }
-                None => depth = Depth::Full,
+                None => depth = Depth::Full(None),
             }
         }
         if let Some(fns) = &scanned {
@@ -239,13 +239,22 @@ impl<'p> Engine<'p> {
         // may hold an entry and is parsed anyway; otherwise its unit decides after the walk
         // (so a run that parses every file for the inventory does not hold every call)
         let graph_now = self.want_graph
-            && matches!(depth, Depth::Full)
+            && matches!(depth, Depth::Full(_))
             && (self.graph_everywhere || full || res.may_hold_entry);
         res.graph_deferred = self.want_graph && !graph_now && lang.front().reads_code();
         let facts = match depth {
             Depth::Nothing => return finish(res, rel, lang, src, None),
             Depth::Text(facts) => facts,
-            Depth::Full => lang::extract(lang, rel, src),
+            Depth::Full(at) => {
+                // only the listed names' occurrences matter, and only the declarations that
+                // hold one (unless the call graph takes every function's calls)
+                let keep = |name: &str| self.matcher.is_match(name);
+                let want = lang::Want {
+                    at: if graph_now { None } else { at.as_deref() },
+                    keep: Some(&keep),
+                };
+                lang::extract_for(lang, rel, src, &want)
+            }
         };
         res.parsed = facts.parsed;
         if self.inventory && scanned.is_none() {
@@ -266,7 +275,15 @@ impl<'p> Engine<'p> {
         self.evidence(rel, src, &idx, &facts, &mut res);
 
         if graph_now {
-            for f in facts.functions.iter().filter(|f| !(drop_tests && f.test)) {
+            // the calls move to the graph: nothing after this reads them
+            let mut facts = facts;
+            for f in facts
+                .functions
+                .iter_mut()
+                .filter(|f| !(drop_tests && f.test))
+            {
+                let mut calls = std::mem::take(&mut f.calls);
+                calls.shrink_to_fit();
                 res.graph.push(GraphFn {
                     file: rel.to_string(),
                     lang,
@@ -277,9 +294,10 @@ impl<'p> Engine<'p> {
                     line: f.span.line,
                     end_line: f.span.end_line,
                     test: f.test,
-                    calls: f.calls.clone(),
+                    calls,
                 });
             }
+            return finish(res, rel, lang, src, Some(&facts));
         }
         finish(res, rel, lang, src, Some(&facts))
     }
@@ -337,20 +355,20 @@ impl<'p> Engine<'p> {
         let hits = self.name_hits(src, lower);
         if pattern_hit {
             // a pattern finding in code wants its enclosing function
-            return Depth::Full;
+            return Depth::Full(Some(hits));
         }
         if hits.is_empty() && !marker && evidence.is_empty() {
             return Depth::Nothing;
         }
         if !hits.is_empty() && self.text_findings {
             // a name in text that is a finding wants its enclosing function
-            return Depth::Full;
+            return Depth::Full(Some(hits));
         }
         let Some(facts) = lang::text_only(lang, rel, src) else {
-            return Depth::Full;
+            return Depth::Full(Some(hits));
         };
         if !hits.iter().all(|&h| in_regions(&facts.text, h)) {
-            return Depth::Full;
+            return Depth::Full(Some(hits));
         }
         // evidence is quoted from comments and strings: look only there
         let evidence_hit = evidence.iter().any(|e| {
@@ -691,7 +709,10 @@ enum Depth {
     Nothing,
     /// Comments and strings only: every listed name in the file is inside one.
     Text(FileFacts),
-    Full,
+    /// The file is read: every declaration (`None`), or those holding one of these byte
+    /// offsets (sorted starts of the listed names found in it; every function is still
+    /// listed, so enclosing functions are known).
+    Full(Option<Vec<usize>>),
 }
 
 /// Whether byte `at` lies inside one of the sorted, non-overlapping `regions`.

@@ -5,7 +5,7 @@
 //! form a call-graph unit, which comments may carry a suppression. The parsers themselves
 //! live in their own modules.
 
-use super::{FileFacts, FrontEnd, Function, go, golex, rust, text};
+use super::{FileFacts, FrontEnd, Function, Want, go, golex, rust, text};
 
 pub(super) struct Go;
 pub(super) struct Rust;
@@ -18,10 +18,10 @@ fn dir_of(rel: &str) -> &str {
 }
 
 impl FrontEnd for Go {
-    fn extract(&self, src: &str) -> FileFacts {
+    fn extract(&self, src: &str, want: &Want) -> FileFacts {
         FileFacts {
             parsed: true,
-            ..go::extract(src)
+            ..go::extract_for(src, want)
         }
     }
 
@@ -57,10 +57,12 @@ impl FrontEnd for Go {
 }
 
 impl FrontEnd for Rust {
-    fn extract(&self, src: &str) -> FileFacts {
+    fn extract(&self, src: &str, want: &Want) -> FileFacts {
+        let mut facts = rust::extract(src);
+        facts.occurrences.retain(|o| want.keeps(&o.name));
         FileFacts {
             parsed: true,
-            ..rust::extract(src)
+            ..facts
         }
     }
 
@@ -115,13 +117,13 @@ impl FrontEnd for Rust {
 }
 
 impl FrontEnd for Yaml {
-    fn extract(&self, src: &str) -> FileFacts {
+    fn extract(&self, src: &str, _want: &Want) -> FileFacts {
         text::extract_yaml(src)
     }
 
     /// The comment scanner is the whole reading.
     fn lex(&self, src: &str) -> Option<FileFacts> {
-        Some(self.extract(src))
+        Some(self.extract(src, &Want::ALL))
     }
 
     fn reads_code(&self) -> bool {
@@ -147,7 +149,7 @@ impl FrontEnd for Yaml {
 
 impl FrontEnd for Text {
     /// Nothing but the bytes: `forbid-pattern` and `forbid-file` apply.
-    fn extract(&self, _src: &str) -> FileFacts {
+    fn extract(&self, _src: &str, _want: &Want) -> FileFacts {
         FileFacts::default()
     }
 

@@ -99,9 +99,15 @@ pub struct Lexer<'s> {
 
 impl<'s> Lexer<'s> {
     pub fn new(src: &'s str) -> Self {
+        Self::at(src, 0)
+    }
+
+    /// A lexer that starts at byte `pos` of `src` as if a statement began there (the start of
+    /// a top-level declaration); tokens keep their offsets in `src`.
+    pub fn at(src: &'s str, pos: usize) -> Self {
         Lexer {
             src,
-            pos: 0,
+            pos,
             semi_pending: false,
             unsure_at: None,
             brackets: Vec::new(),

@@ -49,9 +49,9 @@ impl Lang {
 /// Everything language-specific behind one interface: the engine, the pipeline and the
 /// suppression scanner ask the front-end, never the language.
 pub trait FrontEnd: Sync {
-    /// Reads the whole file: occurrences, functions with their calls, comments and strings.
-    /// `facts.parsed` says whether a syntax tree was built.
-    fn extract(&self, src: &str) -> FileFacts;
+    /// Reads the file as far as `want` asks: occurrences, functions with their calls,
+    /// comments and strings. `facts.parsed` says whether a syntax tree was built.
+    fn extract(&self, src: &str, want: &Want) -> FileFacts;
 
     /// Comments and strings only, from a cheap lexer; `None` when the language has none or
     /// the lexer is unsure of this file (then the engine reads it whole).
@@ -310,10 +310,49 @@ pub struct FileFacts {
     pub parsed: bool,
 }
 
-/// Reads one file with the front-end of its language.
+/// What a reader of a file needs of it. A front-end may read less than the whole file when
+/// `at` or `keep` allow, but what it returns must equal the whole read restricted to them.
+#[derive(Clone, Copy, Default)]
+pub struct Want<'a> {
+    /// Byte offsets of the names that matter: only the declarations (Go top-level
+    /// declarations, Rust items) that hold one need their occurrences and calls. `None`: every
+    /// declaration. Every function is listed whatever `at` says (with its extent, if not its
+    /// calls), so enclosing functions stay known.
+    pub at: Option<&'a [usize]>,
+    /// The occurrences to keep, by name; `None`: every occurrence.
+    pub keep: Option<&'a dyn Fn(&str) -> bool>,
+}
+
+impl Want<'_> {
+    /// The whole reading.
+    pub const ALL: Want<'static> = Want {
+        at: None,
+        keep: None,
+    };
+
+    /// Whether an occurrence named `name` is kept.
+    pub fn keeps(&self, name: &str) -> bool {
+        self.keep.is_none_or(|k| k(name))
+    }
+
+    /// Whether a declaration spanning bytes `start..end` must be read.
+    pub fn reads(&self, start: usize, end: usize) -> bool {
+        self.at.is_none_or(|at| {
+            let i = at.partition_point(|&a| a < start);
+            at.get(i).is_some_and(|&a| a < end)
+        })
+    }
+}
+
+/// Reads one file whole with the front-end of its language.
 pub fn extract(lang: Lang, rel: &str, src: &str) -> FileFacts {
+    extract_for(lang, rel, src, &Want::ALL)
+}
+
+/// Reads one file with the front-end of its language as far as `want` asks.
+pub fn extract_for(lang: Lang, rel: &str, src: &str, want: &Want) -> FileFacts {
     let front = lang.front();
-    finish(front.extract(src), front, rel, src)
+    finish(front.extract(src, want), front, rel, src)
 }
 
 /// The comment and string regions of a file without a full read, when its front-end has a

@@ -21,6 +21,7 @@ use tree_sitter::{Node, Parser, TreeCursor};
 use super::golex;
 use super::{
     Call, FileFacts, FnKind, Function, OccKind, Occurrence, ParseWarning, TextKind, TextRegion,
+    Want,
 };
 use crate::span::Span;
 use classify::classify;
@@ -30,9 +31,24 @@ thread_local! {
     static PARSER: std::cell::RefCell<Option<Parser>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Most tokens a top-level declaration may have to be parsed: its syntax tree costs about
+/// 200 bytes a token. A longer one (no hand-written declaration comes near; generated tables
+/// rarely do) is read token by token, with a warning.
+pub(crate) const DECL_TOKEN_BUDGET: usize = 400_000;
+
+/// Reads the whole file: [`extract_for`] with [`Want::ALL`].
 pub fn extract(src: &str) -> FileFacts {
+    extract_for(src, &Want::ALL)
+}
+
+/// Reads a file one top-level declaration at a time: only the declarations `want` asks for
+/// are parsed, each on its own (so memory follows the largest declaration, not the file),
+/// and the results equal those of one parse of the whole file. The functions of the other
+/// declarations come from the token scanner, without their calls. A file the lexer cannot
+/// vouch for (an unterminated literal, unbalanced brackets) is parsed whole.
+pub fn extract_for(src: &str, want: &Want) -> FileFacts {
     if let Some(at) = scan::nesting_over(src, scan::NESTING_BUDGET) {
-        let mut facts = scan::lexical_facts(src);
+        let mut facts = scan::lexical_facts(src, want);
         let (line, _) = Positions::new(src).position(at);
         facts.warnings.push(ParseWarning {
             line,
@@ -43,7 +59,60 @@ pub fn extract(src: &str) -> FileFacts {
         });
         return facts;
     }
-    let tree = PARSER.with(|cell| {
+    let Some(lexed) = golex::text_regions(src) else {
+        return whole(src, want);
+    };
+    let pos = Positions::new(src);
+    let mut facts = FileFacts::default();
+    for d in scan::top_level(src) {
+        if !want.reads(d.start, d.end) {
+            facts.functions.extend(scan::function_of(src, &d, &pos));
+            continue;
+        }
+        if d.tokens > DECL_TOKEN_BUDGET {
+            scan::lexical_decl(src, &d, &pos, want, &mut facts);
+            let (line, _) = pos.position(d.start);
+            facts.warnings.push(ParseWarning {
+                line,
+                message: format!(
+                    "a declaration of {} tokens (more than {DECL_TOKEN_BUDGET}) was read token by token: every name is found, but names declared inside it are references",
+                    d.tokens
+                ),
+            });
+            continue;
+        }
+        let range = tree_sitter::Range {
+            start_byte: d.start,
+            end_byte: d.end,
+            start_point: pos.point(d.start),
+            end_point: pos.point(d.end),
+        };
+        let Some(tree) = parse(src, &[range]) else {
+            scan::lexical_decl(src, &d, &pos, want, &mut facts);
+            continue;
+        };
+        let mut ex = Extractor::new(src, &pos, want, &lexed);
+        ex.walk(tree.root_node().walk());
+        if tree.root_node().has_error() {
+            ex.syntax_warnings(tree.root_node());
+        }
+        let base = facts.functions.len();
+        facts.functions.append(&mut ex.facts.functions);
+        facts
+            .occurrences
+            .extend(ex.facts.occurrences.into_iter().map(|mut o| {
+                o.function = o.function.map(|f| f + base);
+                o
+            }));
+        facts.warnings.append(&mut ex.facts.warnings);
+    }
+    facts.text = lexed;
+    facts
+}
+
+/// Parses `src` (only `ranges` of it, when given) with the thread's Go parser.
+fn parse(src: &str, ranges: &[tree_sitter::Range]) -> Option<tree_sitter::Tree> {
+    PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
             let mut p = Parser::new();
@@ -51,9 +120,15 @@ pub fn extract(src: &str) -> FileFacts {
                 .expect("tree-sitter-go is ABI compatible with the linked tree-sitter");
             p
         });
+        // ranges in order and inside the text always set; an empty list is the whole text
+        parser.set_included_ranges(ranges).ok()?;
         parser.parse(src, None)
-    });
-    let Some(tree) = tree else {
+    })
+}
+
+/// One parse of the whole file, for files the lexer cannot split.
+fn whole(src: &str, want: &Want) -> FileFacts {
+    let Some(tree) = parse(src, &[]) else {
         return FileFacts {
             warnings: vec![ParseWarning {
                 line: 1,
@@ -62,17 +137,8 @@ pub fn extract(src: &str) -> FileFacts {
             ..FileFacts::default()
         };
     };
-    let lexed = golex::text_regions(src);
-    let mut ex = Extractor {
-        src,
-        pos: Positions::new(src),
-        facts: FileFacts::default(),
-        fn_stack: Vec::new(),
-        receiver_vars: Vec::new(),
-        parsed_text: Vec::new(),
-        named_params: Default::default(),
-        lexed_text: lexed.as_deref().unwrap_or_default(),
-    };
+    let pos = Positions::new(src);
+    let mut ex = Extractor::new(src, &pos, want, &[]);
     let root = tree.root_node();
     ex.walk(root.walk());
     if root.has_error() {
@@ -80,29 +146,16 @@ pub fn extract(src: &str) -> FileFacts {
     }
     let parsed_text = std::mem::take(&mut ex.parsed_text);
     let mut facts = ex.facts;
-    // comments and literals as the lexer reads them when it is sure of the file (the parser
-    // agrees on well-formed Go; in error recovery it may read a literal's text as code);
-    // else as the parser reads them
-    facts.text = lexed.unwrap_or(parsed_text);
+    facts.text = parsed_text;
     facts
 }
 
 /// The comments and literals the parser reports, for tests holding the lexer to them.
 #[cfg(test)]
 pub(crate) fn parser_text_regions(src: &str) -> Vec<TextRegion> {
-    let mut p = Parser::new();
-    p.set_language(&tree_sitter_go::LANGUAGE.into()).unwrap();
-    let tree = p.parse(src, None).unwrap();
-    let mut ex = Extractor {
-        src,
-        pos: Positions::new(src),
-        facts: FileFacts::default(),
-        fn_stack: Vec::new(),
-        receiver_vars: Vec::new(),
-        parsed_text: Vec::new(),
-        named_params: Default::default(),
-        lexed_text: &[],
-    };
+    let tree = parse(src, &[]).unwrap();
+    let pos = Positions::new(src);
+    let mut ex = Extractor::new(src, &pos, &Want::ALL, &[]);
     ex.walk(tree.root_node().walk());
     ex.parsed_text
 }
@@ -113,9 +166,10 @@ fn in_regions(regions: &[TextRegion], at: usize) -> bool {
     regions.get(i).is_some_and(|r| r.start <= at)
 }
 
-struct Extractor<'s> {
+struct Extractor<'s, 'w> {
     src: &'s str,
-    pos: Positions<'s>,
+    pos: &'w Positions<'s>,
+    want: &'w Want<'w>,
     facts: FileFacts,
     /// (node id, function index) of the named functions we are inside.
     fn_stack: Vec<(usize, usize)>,
@@ -127,7 +181,7 @@ struct Extractor<'s> {
     named_params: std::collections::HashMap<usize, bool>,
     /// Comments and literals as the lexer reads them (empty when it is unsure): no name
     /// inside one is code, whatever the parser's error recovery made of it.
-    lexed_text: &'s [TextRegion],
+    lexed_text: &'w [TextRegion],
 }
 
 /// An ancestor on the way down: the node and the field it fills in its own parent.
@@ -137,7 +191,26 @@ pub(super) struct Anc<'t> {
     pub field: Option<&'t str>,
 }
 
-impl<'s> Extractor<'s> {
+impl<'s, 'w> Extractor<'s, 'w> {
+    fn new(
+        src: &'s str,
+        pos: &'w Positions<'s>,
+        want: &'w Want<'w>,
+        lexed_text: &'w [TextRegion],
+    ) -> Self {
+        Extractor {
+            src,
+            pos,
+            want,
+            facts: FileFacts::default(),
+            fn_stack: Vec::new(),
+            receiver_vars: Vec::new(),
+            parsed_text: Vec::new(),
+            named_params: Default::default(),
+            lexed_text,
+        }
+    }
+
     fn span(&self, n: Node) -> Span {
         self.pos.span(n.start_byte(), n.end_byte())
     }
@@ -379,6 +452,7 @@ impl<'s> Extractor<'s> {
             || name.is_empty()
             || !node.is_named()
             || in_regions(self.lexed_text, node.start_byte())
+            || !self.want.keeps(name)
         {
             return;
         }
@@ -502,5 +576,7 @@ fn receiver_type(list: Node, src: &str) -> Option<String> {
     }
 }
 
+#[cfg(test)]
+mod equivalence;
 #[cfg(test)]
 mod tests;

@@ -24,4 +24,13 @@ impl<'s> Positions<'s> {
     pub(super) fn span(&self, start: usize, end: usize) -> Span {
         self.lines.span(self.src, start, end)
     }
+
+    /// The tree-sitter point of a byte offset: 0-based row and byte column.
+    pub(super) fn point(&self, offset: usize) -> tree_sitter::Point {
+        let row = self.lines.line_of(offset);
+        tree_sitter::Point {
+            row,
+            column: offset - self.lines.line_start(row),
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use super::pos::Positions;
 use crate::lang::golex::{Lexer, TokKind, Token};
-use crate::lang::{FileFacts, FnKind, Function, OccKind, Occurrence, TextKind, TextRegion};
+use crate::lang::{FileFacts, FnKind, Function, OccKind, Occurrence, TextKind, TextRegion, Want};
 
 /// Deepest nesting the front-end hands to the parser: Go's own parser refuses deeper input
 /// (`exceeded max nesting depth`), and the syntax tree of such input costs hundreds of bytes
@@ -106,20 +106,14 @@ fn ends_operand(src: &str, t: Token) -> bool {
     }
 }
 
-/// The significant tokens of `src`: comments dropped.
-fn code_tokens(src: &str) -> Vec<Token> {
-    Lexer::new(src).filter(|t| !t.kind.is_comment()).collect()
-}
-
 /// Top-level functions and methods of `src` from its tokens: name, kind, receiver type, the
 /// span from `func` to the closing brace of the body (or the end of the signature when there
 /// is no body), and the name's span. No calls.
 pub fn declarations(src: &str) -> Vec<Function> {
-    let toks = code_tokens(src);
     let pos = Positions::new(src);
-    scan_functions(src, &toks, &pos)
-        .into_iter()
-        .map(|d| d.function)
+    top_level(src)
+        .iter()
+        .filter_map(|d| function_of(src, d, &pos))
         .collect()
 }
 
@@ -128,36 +122,8 @@ struct Scanned {
     function: Function,
     start: usize,
     end: usize,
-}
-
-fn scan_functions(src: &str, toks: &[Token], pos: &Positions) -> Vec<Scanned> {
-    let text = |t: &Token| &src[t.start..t.end];
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        match (t.kind, text(t)) {
-            (TokKind::Op, "(" | "[" | "{") => depth += 1,
-            (TokKind::Op, ")" | "]" | "}") => depth = depth.saturating_sub(1),
-            // a declaration starts a top-level statement (not `type F func()`, `var f = func`)
-            (TokKind::Keyword, "func")
-                if depth == 0
-                    && (i == 0
-                        || matches!(toks[i - 1].kind, TokKind::AutoSemi)
-                        || text(&toks[i - 1]) == ";") =>
-            {
-                if let Some((scanned, next)) = scan_function(src, toks, i, pos) {
-                    out.push(scanned);
-                    i = next;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out
+    /// The receiver's variable (`r` in `func (r *R) f()`).
+    receiver_var: Option<String>,
 }
 
 /// Reads `func [ (receiver) ] Name ...` starting at token `at`; returns the function and the
@@ -171,6 +137,7 @@ fn scan_function(
     let text = |i: usize| toks.get(i).map_or("", |t| &src[t.start..t.end]);
     let mut i = at + 1;
     let mut receiver = None;
+    let mut receiver_var = None;
     let mut kind = FnKind::Func;
     if text(i) == "(" {
         // receiver: `(r *R[T])`, `(R)`, `(*R)`
@@ -178,17 +145,20 @@ fn scan_function(
         let close = matching(src, toks, i)?;
         let inner: Vec<&Token> = toks[i + 1..close].iter().collect();
         // the type is the last identifier before any `[` at the receiver's own level
-        let mut name = None;
+        let mut names = Vec::new();
         for t in inner {
             let s = &src[t.start..t.end];
             if s == "[" {
                 break;
             }
             if t.kind == TokKind::Ident {
-                name = Some(s.to_string());
+                names.push(s);
             }
         }
-        receiver = name;
+        if names.len() >= 2 {
+            receiver_var = Some(names[0].to_string());
+        }
+        receiver = names.last().map(|n| n.to_string());
         i = close + 1;
     }
     let name_tok = *toks.get(i)?;
@@ -254,6 +224,7 @@ fn scan_function(
             function,
             start: toks[at].start,
             end,
+            receiver_var,
         },
         i,
     ))
@@ -280,22 +251,183 @@ fn matching(src: &str, toks: &[Token], open: usize) -> Option<usize> {
     None
 }
 
-/// The facts of a file read token by token: every identifier outside comments and literals
-/// is an occurrence (declared names of top-level functions, types, constants and variables
-/// by the keyword before them, a name followed by `(` a call, any other a reference), the
-/// functions come from [`declarations`], and comments and literals are text regions.
-pub(super) fn lexical_facts(src: &str) -> FileFacts {
+/// A top-level declaration as the tokens see it: from its keyword (`package`, `import`,
+/// `const`, `var`, `type`, `func`) at bracket depth 0 at the start of a statement, to the last
+/// token before the next one. Tokens before the first keyword form a chunk of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct TopDecl {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    /// Tokens in it, comments excluded: the measure of its syntax tree's size.
+    pub(super) tokens: usize,
+    /// It starts with `func`: a function or method declaration.
+    pub(super) func: bool,
+}
+
+/// The top-level declarations of `src`, in order. Linear in the file, one token at a time;
+/// nothing but the declarations is kept.
+pub(super) fn top_level(src: &str) -> Vec<TopDecl> {
+    let mut out: Vec<TopDecl> = Vec::new();
+    let mut depth = 0usize;
+    let mut stmt_start = true;
+    for t in Lexer::new(src) {
+        if t.kind.is_comment() {
+            continue;
+        }
+        let text = &src[t.start..t.end];
+        let starts = depth == 0
+            && stmt_start
+            && t.kind == TokKind::Keyword
+            && matches!(
+                text,
+                "func" | "type" | "var" | "const" | "import" | "package"
+            );
+        let current = match out.last_mut() {
+            Some(d) if !starts => d,
+            _ => {
+                out.push(TopDecl {
+                    start: t.start,
+                    end: t.end,
+                    tokens: 0,
+                    func: starts && text == "func",
+                });
+                out.last_mut().expect("just pushed")
+            }
+        };
+        current.tokens += 1;
+        if t.kind != TokKind::AutoSemi {
+            current.end = t.end;
+        }
+        if t.kind == TokKind::Op {
+            match text {
+                "(" | "[" | "{" => depth += 1,
+                ")" | "]" | "}" => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        stmt_start = depth == 0 && (t.kind == TokKind::AutoSemi || text == ";");
+    }
+    out
+}
+
+/// The tokens of one top-level declaration, comments dropped.
+fn decl_tokens(src: &str, d: &TopDecl) -> Vec<Token> {
+    Lexer::at(src, d.start)
+        .take_while(|t| t.start < d.end)
+        .filter(|t| !t.kind.is_comment())
+        .collect()
+}
+
+/// The function a top-level `func` declaration declares, from its tokens; `None` for any
+/// other declaration or when its tokens do not read as one.
+pub(super) fn function_of(src: &str, d: &TopDecl, pos: &Positions) -> Option<Function> {
+    if !d.func {
+        return None;
+    }
+    let toks = decl_tokens(src, d);
+    scan_function(src, &toks, 0, pos).map(|(s, _)| s.function)
+}
+
+/// Reads one top-level declaration token by token into `facts`: every identifier outside
+/// comments and literals that `want` keeps is an occurrence (the declared name of a function
+/// by its declaration, a name after `type`, `const` or `var` by that keyword, a name
+/// followed by `(` a call, any other a reference); a function declaration adds its function,
+/// with the calls its body makes as tokens show them (`f(`, `x.f(`).
+pub(super) fn lexical_decl(
+    src: &str,
+    d: &TopDecl,
+    pos: &Positions,
+    want: &Want,
+    facts: &mut FileFacts,
+) {
+    let toks: Vec<Token> = decl_tokens(src, d)
+        .into_iter()
+        .filter(|t| !matches!(t.kind, TokKind::String | TokKind::RawString | TokKind::Rune))
+        .collect();
+    let text = |i: usize| toks.get(i).map_or("", |t: &Token| &src[t.start..t.end]);
+    let scanned = if d.func {
+        scan_function(src, &toks, 0, pos).map(|(s, _)| s)
+    } else {
+        None
+    };
+    let fi = facts.functions.len();
+    let mut calls = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if t.kind != TokKind::Ident || text(i) == "_" {
+            continue;
+        }
+        let inside = scanned
+            .as_ref()
+            .is_some_and(|s| s.start <= t.start && t.start < s.end);
+        let span = pos.span(t.start, t.end);
+        let own_name = inside
+            && scanned
+                .as_ref()
+                .is_some_and(|s| s.function.name_span == span);
+        let called = text(i + 1) == "(";
+        let kind = if own_name {
+            scanned
+                .as_ref()
+                .map_or(OccKind::Func, |s| s.function.kind.occ())
+        } else {
+            match text(i.wrapping_sub(1)) {
+                "type" => OccKind::Type,
+                "const" => OccKind::Const,
+                "var" => OccKind::Var,
+                _ if called => OccKind::Call,
+                _ => OccKind::Reference,
+            }
+        };
+        if inside && !own_name && called {
+            let qualifier = (text(i.wrapping_sub(1)) == ".").then(|| {
+                let q = toks.get(i.wrapping_sub(2));
+                match q {
+                    Some(q) if q.kind == TokKind::Ident => {
+                        let q = &src[q.start..q.end];
+                        let own = scanned
+                            .as_ref()
+                            .and_then(|s| s.receiver_var.as_deref())
+                            .is_some_and(|rv| rv == q);
+                        if own { "self" } else { q }.to_string()
+                    }
+                    _ => "(expr)".to_string(),
+                }
+            });
+            calls.push(crate::lang::Call {
+                callee: text(i).to_string(),
+                span,
+                method: qualifier.is_some(),
+                qualifier,
+                value: false,
+            });
+        }
+        if want.keeps(text(i)) {
+            facts.occurrences.push(Occurrence {
+                name: text(i).to_string(),
+                kind,
+                span,
+                function: (inside && !own_name).then_some(fi),
+                test: false,
+            });
+        }
+    }
+    if let Some(s) = scanned {
+        let mut f = s.function;
+        f.calls = calls;
+        facts.functions.push(f);
+    }
+}
+
+/// The facts of a file read token by token, declaration by declaration ([`lexical_decl`]),
+/// with its comments and literals as text regions.
+pub(super) fn lexical_facts(src: &str, want: &Want) -> FileFacts {
     let pos = Positions::new(src);
     let mut facts = FileFacts::default();
-    let mut toks = Vec::new();
     for t in Lexer::new(src) {
         let kind = match t.kind {
             TokKind::LineComment | TokKind::BlockComment => TextKind::Comment,
             TokKind::String | TokKind::RawString | TokKind::Rune => TextKind::String,
-            _ => {
-                toks.push(t);
-                continue;
-            }
+            _ => continue,
         };
         facts.text.push(TextRegion {
             kind,
@@ -304,41 +436,13 @@ pub(super) fn lexical_facts(src: &str) -> FileFacts {
             test: false,
         });
     }
-    let scanned = scan_functions(src, &toks, &pos);
-    let text = |i: usize| toks.get(i).map_or("", |t: &Token| &src[t.start..t.end]);
-    let mut f = 0;
-    for (i, t) in toks.iter().enumerate() {
-        if t.kind != TokKind::Ident || text(i) == "_" {
-            continue;
+    for d in top_level(src) {
+        if want.reads(d.start, d.end) {
+            lexical_decl(src, &d, &pos, want, &mut facts);
+        } else if let Some(f) = function_of(src, &d, &pos) {
+            facts.functions.push(f);
         }
-        while f < scanned.len() && scanned[f].end <= t.start {
-            f += 1;
-        }
-        let inside = scanned
-            .get(f)
-            .is_some_and(|s| s.start <= t.start && t.start < s.end);
-        let span = pos.span(t.start, t.end);
-        let own_name = inside && scanned[f].function.name_span == span;
-        let kind = if own_name {
-            scanned[f].function.kind.occ()
-        } else {
-            match text(i.wrapping_sub(1)) {
-                "type" => OccKind::Type,
-                "const" => OccKind::Const,
-                "var" => OccKind::Var,
-                _ if text(i + 1) == "(" => OccKind::Call,
-                _ => OccKind::Reference,
-            }
-        };
-        facts.occurrences.push(Occurrence {
-            name: text(i).to_string(),
-            kind,
-            span,
-            function: (inside && !own_name).then_some(f),
-            test: false,
-        });
     }
-    facts.functions = scanned.into_iter().map(|s| s.function).collect();
     facts
 }
 
@@ -404,7 +508,7 @@ mod tests {
     #[test]
     fn lexical_reading() {
         let src = "package p\ntype T int\nfunc F() { g(x) /* h() */ }\nfunc (r R) M() {}\n";
-        let f = lexical_facts(src);
+        let f = lexical_facts(src, &Want::ALL);
         let occ: Vec<(&str, &str, Option<usize>)> = f
             .occurrences
             .iter()
