@@ -64,13 +64,15 @@ pub fn extract_for(src: &str, want: &Want) -> FileFacts {
     };
     let pos = Positions::new(src);
     let mut facts = FileFacts::default();
-    for d in scan::top_level(src) {
+    scan::each_decl(src, |d, toks| {
         if !want.reads(d.start, d.end) {
-            facts.functions.extend(scan::function_of(src, &d, &pos));
-            continue;
+            facts
+                .functions
+                .extend(scan::function_of(src, d, toks, &pos));
+            return;
         }
         if d.tokens > DECL_TOKEN_BUDGET {
-            scan::lexical_decl(src, &d, &pos, want, &mut facts);
+            scan::lexical_decl(src, d, toks, &pos, want, &mut facts);
             let (line, _) = pos.position(d.start);
             facts.warnings.push(ParseWarning {
                 line,
@@ -79,7 +81,7 @@ pub fn extract_for(src: &str, want: &Want) -> FileFacts {
                     d.tokens
                 ),
             });
-            continue;
+            return;
         }
         let range = tree_sitter::Range {
             start_byte: d.start,
@@ -88,8 +90,8 @@ pub fn extract_for(src: &str, want: &Want) -> FileFacts {
             end_point: pos.point(d.end),
         };
         let Some(tree) = parse(src, &[range]) else {
-            scan::lexical_decl(src, &d, &pos, want, &mut facts);
-            continue;
+            scan::lexical_decl(src, d, toks, &pos, want, &mut facts);
+            return;
         };
         let mut ex = Extractor::new(src, &pos, want, &lexed);
         ex.walk(tree.root_node().walk());
@@ -105,7 +107,7 @@ pub fn extract_for(src: &str, want: &Want) -> FileFacts {
                 o
             }));
         facts.warnings.append(&mut ex.facts.warnings);
-    }
+    });
     facts.text = lexed;
     facts
 }

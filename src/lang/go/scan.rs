@@ -111,10 +111,11 @@ fn ends_operand(src: &str, t: Token) -> bool {
 /// is no body), and the name's span. No calls.
 pub fn declarations(src: &str) -> Vec<Function> {
     let pos = Positions::new(src);
-    top_level(src)
-        .iter()
-        .filter_map(|d| function_of(src, d, &pos))
-        .collect()
+    let mut out = Vec::new();
+    each_decl_at(src, true, |d, toks| {
+        out.extend(function_of(src, d, toks, &pos))
+    });
+    out
 }
 
 /// A top-level function found by the scanner, with its byte range.
@@ -264,13 +265,22 @@ pub(super) struct TopDecl {
     pub(super) func: bool,
 }
 
-/// The top-level declarations of `src`, in order. Linear in the file, one token at a time;
-/// nothing but the declarations is kept.
-pub(super) fn top_level(src: &str) -> Vec<TopDecl> {
-    let mut out: Vec<TopDecl> = Vec::new();
+/// Calls `f` with each top-level declaration of `src`, in order, and its tokens (comments
+/// dropped). One pass over the file; only the current declaration's tokens are held.
+pub(super) fn each_decl(src: &str, f: impl FnMut(&TopDecl, &[Token])) {
+    each_decl_at(src, false, f)
+}
+
+/// [`each_decl`]; with `skip_blocks`, the inside of every `{ ... }` is skipped unread (its
+/// braces stay), for readers that need only what lies outside blocks, and `tokens` counts
+/// only the tokens read.
+fn each_decl_at(src: &str, skip_blocks: bool, mut f: impl FnMut(&TopDecl, &[Token])) {
+    let mut toks: Vec<Token> = Vec::new();
+    let mut current: Option<TopDecl> = None;
     let mut depth = 0usize;
     let mut stmt_start = true;
-    for t in Lexer::new(src) {
+    let mut lexer = Lexer::new(src);
+    while let Some(t) = lexer.next() {
         if t.kind.is_comment() {
             continue;
         }
@@ -282,24 +292,30 @@ pub(super) fn top_level(src: &str) -> Vec<TopDecl> {
                 text,
                 "func" | "type" | "var" | "const" | "import" | "package"
             );
-        let current = match out.last_mut() {
-            Some(d) if !starts => d,
-            _ => {
-                out.push(TopDecl {
-                    start: t.start,
-                    end: t.end,
-                    tokens: 0,
-                    func: starts && text == "func",
-                });
-                out.last_mut().expect("just pushed")
+        if starts || current.is_none() {
+            if let Some(d) = current.take() {
+                f(&d, &toks);
+                toks.clear();
             }
-        };
-        current.tokens += 1;
-        if t.kind != TokKind::AutoSemi {
-            current.end = t.end;
+            current = Some(TopDecl {
+                start: t.start,
+                end: t.end,
+                tokens: 0,
+                func: starts && text == "func",
+            });
         }
+        let d = current.as_mut().expect("a declaration is open");
+        d.tokens += 1;
+        if t.kind != TokKind::AutoSemi {
+            d.end = t.end;
+        }
+        toks.push(t);
         if t.kind == TokKind::Op {
             match text {
+                "{" if skip_blocks => {
+                    depth += 1;
+                    lexer.skip_block();
+                }
                 "(" | "[" | "{" => depth += 1,
                 ")" | "]" | "}" => depth = depth.saturating_sub(1),
                 _ => {}
@@ -307,25 +323,23 @@ pub(super) fn top_level(src: &str) -> Vec<TopDecl> {
         }
         stmt_start = depth == 0 && (t.kind == TokKind::AutoSemi || text == ";");
     }
-    out
-}
-
-/// The tokens of one top-level declaration, comments dropped.
-fn decl_tokens(src: &str, d: &TopDecl) -> Vec<Token> {
-    Lexer::at(src, d.start)
-        .take_while(|t| t.start < d.end)
-        .filter(|t| !t.kind.is_comment())
-        .collect()
+    if let Some(d) = current {
+        f(&d, &toks);
+    }
 }
 
 /// The function a top-level `func` declaration declares, from its tokens; `None` for any
 /// other declaration or when its tokens do not read as one.
-pub(super) fn function_of(src: &str, d: &TopDecl, pos: &Positions) -> Option<Function> {
+pub(super) fn function_of(
+    src: &str,
+    d: &TopDecl,
+    toks: &[Token],
+    pos: &Positions,
+) -> Option<Function> {
     if !d.func {
         return None;
     }
-    let toks = decl_tokens(src, d);
-    scan_function(src, &toks, 0, pos).map(|(s, _)| s.function)
+    scan_function(src, toks, 0, pos).map(|(s, _)| s.function)
 }
 
 /// Reads one top-level declaration token by token into `facts`: every identifier outside
@@ -336,12 +350,14 @@ pub(super) fn function_of(src: &str, d: &TopDecl, pos: &Positions) -> Option<Fun
 pub(super) fn lexical_decl(
     src: &str,
     d: &TopDecl,
+    toks: &[Token],
     pos: &Positions,
     want: &Want,
     facts: &mut FileFacts,
 ) {
-    let toks: Vec<Token> = decl_tokens(src, d)
-        .into_iter()
+    let toks: Vec<Token> = toks
+        .iter()
+        .copied()
         .filter(|t| !matches!(t.kind, TokKind::String | TokKind::RawString | TokKind::Rune))
         .collect();
     let text = |i: usize| toks.get(i).map_or("", |t: &Token| &src[t.start..t.end]);
@@ -436,13 +452,13 @@ pub(super) fn lexical_facts(src: &str, want: &Want) -> FileFacts {
             test: false,
         });
     }
-    for d in top_level(src) {
+    each_decl(src, |d, toks| {
         if want.reads(d.start, d.end) {
-            lexical_decl(src, &d, &pos, want, &mut facts);
-        } else if let Some(f) = function_of(src, &d, &pos) {
+            lexical_decl(src, d, toks, &pos, want, &mut facts);
+        } else if let Some(f) = function_of(src, d, toks, &pos) {
             facts.functions.push(f);
         }
-    }
+    });
     facts
 }
 

@@ -317,14 +317,21 @@ fn others(d: &mut Doc, matter: &BTreeMap<usize, Why>) {
         w!(d);
         return;
     }
-    let mut depth = group::max_depth(rest.iter().map(|f| f.file.as_str()));
+    // functions and those in test code per file, then files per directory at each depth
+    let mut per_file: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for f in &rest {
+        let e = per_file.entry(f.file.as_str()).or_default();
+        e.0 += 1;
+        e.1 += usize::from(f.test);
+    }
+    let mut depth = group::max_depth(per_file.keys().copied());
     let count_at = |depth: usize| {
-        let mut rows: BTreeMap<String, (BTreeSet<&str>, usize, usize)> = BTreeMap::new();
-        for f in &rest {
-            let row = rows.entry(group::dir_prefix(&f.file, depth)).or_default();
-            row.0.insert(&f.file);
-            row.1 += 1;
-            row.2 += usize::from(f.test);
+        let mut rows: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+        for (file, (n, tests)) in &per_file {
+            let row = rows.entry(group::dir_prefix(file, depth)).or_default();
+            row.0 += 1;
+            row.1 += n;
+            row.2 += tests;
         }
         rows
     };
@@ -333,7 +340,6 @@ fn others(d: &mut Doc, matter: &BTreeMap<usize, Why>) {
         depth -= 1;
         rows = count_at(depth);
     }
-    let files: BTreeSet<&str> = rest.iter().map(|f| f.file.as_str()).collect();
     let other = if matter.is_empty() { "" } else { "other " };
     w!(
         d,
@@ -345,7 +351,7 @@ fn others(d: &mut Doc, matter: &BTreeMap<usize, Why>) {
         } else {
             "functions and methods"
         },
-        plural(files.len(), "file", "files")
+        plural(per_file.len(), "file", "files")
     );
     w!(d);
     let fold = rows.len() > 8;
@@ -366,7 +372,7 @@ fn others(d: &mut Doc, matter: &BTreeMap<usize, Why>) {
         } else {
             in_cell(&d.links.to(dir, None, &format!("{dir}/")))
         };
-        w!(d, "| {label} | {} | {n} | {tests} |", files.len());
+        w!(d, "| {label} | {files} | {n} | {tests} |");
     }
     w!(d);
     if fold {
