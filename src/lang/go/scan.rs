@@ -355,11 +355,6 @@ pub(super) fn lexical_decl(
     want: &Want,
     facts: &mut FileFacts,
 ) {
-    let toks: Vec<Token> = toks
-        .iter()
-        .copied()
-        .filter(|t| !matches!(t.kind, TokKind::String | TokKind::RawString | TokKind::Rune))
-        .collect();
     let text = |i: usize| toks.get(i).map_or("", |t: &Token| &src[t.start..t.end]);
     let scanned = if d.func {
         scan_function(src, &toks, 0, pos).map(|(s, _)| s)
