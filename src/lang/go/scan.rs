@@ -357,7 +357,7 @@ pub(super) fn lexical_decl(
 ) {
     let text = |i: usize| toks.get(i).map_or("", |t: &Token| &src[t.start..t.end]);
     let scanned = if d.func {
-        scan_function(src, &toks, 0, pos).map(|(s, _)| s)
+        scan_function(src, toks, 0, pos).map(|(s, _)| s)
     } else {
         None
     };
