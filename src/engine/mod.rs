@@ -106,13 +106,16 @@ pub struct Engine<'p> {
     /// Which files may declare a call-path entry; `None` with no call-path rules.
     entries: Option<EntryFilter>,
     inventory: bool,
+    /// Some search runs on the lower-cased text (`words` naming, pattern and evidence
+    /// literals, call-path entries).
+    lowered: bool,
 }
 
 impl<'p> Engine<'p> {
     pub fn new(policy: &'p Policy, needs: Needs) -> Self {
         let matcher = Matcher::new(policy);
         let prefilter = matcher.prefilter();
-        let pattern_pre = policy
+        let pattern_pre: Vec<Option<prefilter::Needles>> = policy
             .rules
             .iter()
             .map(|r| match &r.kind {
@@ -136,6 +139,9 @@ impl<'p> Engine<'p> {
             .rules
             .iter()
             .any(|r| matches!(&r.kind, RuleKind::ForbidSymbol { kinds, .. } if kinds.has_text()));
+        let lowered = matches!(policy.naming, crate::policy::Naming::Words)
+            || entries.is_some()
+            || pattern_pre.iter().chain(&evidence_pre).any(Option::is_some);
         Engine {
             policy,
             matcher,
@@ -146,6 +152,7 @@ impl<'p> Engine<'p> {
             text_findings,
             want_graph,
             graph_everywhere,
+            lowered,
             entries,
             inventory: needs.inventory,
         }
@@ -202,19 +209,23 @@ impl<'p> Engine<'p> {
 
         // one lower-cased copy of the text serves the entry test and the prefilter
         let prefiltered = !full && !self.parse_all;
-        let (may_hold_entry, mut depth) = if prefiltered || self.entries.is_some() {
-            prefilter::Lowered::with(src, |lower| {
-                let may = self
-                    .entries
-                    .as_ref()
-                    .is_some_and(|e| e.may_hold(src, lower));
-                let depth = if prefiltered {
-                    self.depth_in(rel, lang, src, lower)
-                } else {
-                    Depth::Full(None)
-                };
-                (may, depth)
-            })
+        let look = |lower: &[u8]| {
+            let may = self
+                .entries
+                .as_ref()
+                .is_some_and(|e| e.may_hold(src, lower));
+            let depth = if prefiltered {
+                self.depth_in(rel, lang, src, lower)
+            } else {
+                Depth::Full(None)
+            };
+            (may, depth)
+        };
+        let (may_hold_entry, mut depth) = if self.lowered {
+            prefilter::Lowered::with(src, look)
+        } else if prefiltered {
+            // nothing searches without case: the text serves as it is
+            look(src.as_bytes())
         } else {
             (false, Depth::Full(None))
         };
