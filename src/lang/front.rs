@@ -58,11 +58,9 @@ impl FrontEnd for Go {
 
 impl FrontEnd for Rust {
     fn extract(&self, src: &str, want: &Want) -> FileFacts {
-        let mut facts = rust::extract(src);
-        facts.occurrences.retain(|o| want.keeps(&o.name));
         FileFacts {
             parsed: true,
-            ..facts
+            ..rust::extract_for(src, want)
         }
     }
 
