@@ -107,10 +107,9 @@ impl FrontEnd for Rust {
         &["//", "/*"]
     }
 
-    /// Test functions are known from attributes only the parse sees: a file that may hold a
-    /// test attribute is parsed.
+    /// Exact, test flags included: the items whose functions carry attributes are parsed.
     fn declarations(&self, src: &str) -> Option<Vec<Function>> {
-        (!has_test_attribute(src)).then(|| rust::declarations(src))
+        Some(rust::declarations(src))
     }
 }
 

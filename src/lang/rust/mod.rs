@@ -152,10 +152,17 @@ fn prepare(src: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The functions and methods of `src` with their extents (name, kind, receiver, span, test
-/// flag; no calls), from the lexer and the token-level reading alone, without syn: cheap
-/// enough to map byte offsets to enclosing functions before deciding what to parse.
+/// flag; no calls), as [`extract`] lists them: read at token level, but for the items whose
+/// functions only syn lists exactly (test attributes among them), and storing no
+/// occurrence. Cheap enough to map byte offsets to enclosing functions before deciding what
+/// to parse.
 pub fn declarations(src: &str) -> Vec<Function> {
-    let mut functions = extract_token_level(src).functions;
+    let none = |_: &str| false;
+    let want = Want {
+        at: Some(&[]),
+        keep: Some(&none),
+    };
+    let mut functions = extract_for(src, &want).functions;
     functions.iter_mut().for_each(|f| f.calls.clear());
     functions
 }

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::super::{extract_for, items, whole};
+use super::super::{declarations, extract_for, items, whole};
 use super::agreement::{generated_corpus, rust_files};
 use crate::lang::{FileFacts, Function, Occurrence, Want};
 use crate::span::LineIndex;
@@ -166,6 +166,9 @@ fn every_item_read_alone_equals_the_whole_file_parse() {
         assert_eq!(split.functions, one.functions, "{name}");
         assert_eq!(split.occurrences, one.occurrences, "{name}");
         assert_eq!(split.text, one.text, "{name}");
+        if one.warnings.is_empty() {
+            assert_eq!(declarations(src), no_calls(&one.functions), "{name}");
+        }
         compared += 1;
     }
     eprintln!("whole reading: {compared} files compared");
