@@ -8,8 +8,9 @@
 //! which syn keeps as raw tokens, are classified at token level; the same token classifier
 //! is the fallback when a file does not parse (it works on the lexer's lexemes, so even
 //! unbalanced brackets keep their code) or nests deeper than [`DEPTH_BUDGET`], so a syntax
-//! error degrades the result instead of losing it. No syn or proc-macro2 type leaves this
-//! module.
+//! error degrades the result instead of losing it. syn reads one top-level item at a time,
+//! and only the items a reader asks for ([`extract_for`], see `items`); the functions of the
+//! others come from the token classifier. No syn or proc-macro2 type leaves this module.
 
 mod captures;
 mod fallback;

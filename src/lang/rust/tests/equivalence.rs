@@ -54,12 +54,16 @@ unsafe extern "C" fn exported() {}
 impl Drop for Arr<3> { fn drop(&mut self) { let f = Self::len_of; f(self); } }
 "#;
 
-/// Generated files: the split cases (also with CRLF line endings, on one line, under
-/// `#![cfg(test)]`) and many small functions, some calling listed names.
+/// Generated files: the split cases (also with CRLF line endings, after a byte order mark and
+/// a shebang, under `#![cfg(test)]`) and many small functions, some calling listed names.
 fn generated() -> Vec<(String, String)> {
     let mut out = vec![
         ("split cases".to_string(), SPLIT_CASES.to_string()),
         ("split cases crlf".into(), SPLIT_CASES.replace('\n', "\r\n")),
+        (
+            "split cases after a byte order mark and a shebang".into(),
+            format!("\u{feff}#!/usr/bin/env run-cargo-script\n{SPLIT_CASES}"),
+        ),
         (
             "split cases under cfg(test)".into(),
             format!("#![cfg(test)]\n{}", SPLIT_CASES.replace("#![", "// #![")),
