@@ -1,5 +1,6 @@
 //! The Rust front-end through the real binary on generated inputs: deep nesting past the
-//! parser's budget, files that do not tokenise, items syn keeps as raw tokens.
+//! parser's budget, files that do not tokenise, items syn keeps as raw tokens, a long file
+//! of which only the item holding a listed name is parsed.
 
 mod common;
 use common::*;
@@ -182,4 +183,47 @@ fn symbols_lists_functions_syn_keeps_as_raw_tokens() {
         "{}",
         stdout(&human)
     );
+}
+
+#[test]
+fn a_long_one_line_file_is_read_one_item_at_a_time() {
+    // 2,000 functions on one line after non-ASCII text; one calls the listed name, a test
+    // module calls it too, and an item that holds no listed name does not parse
+    let mut src = String::from("/* “données” */ ");
+    for i in 0..2_000 {
+        if i == 1_234 {
+            src.push_str("fn hit() { let é = 1; check_cooldown(é); } ");
+        } else if i == 1_500 {
+            src.push_str("fn broken() { let = ; } ");
+        } else {
+            src.push_str(&format!("fn f{i}(x: u32) -> u32 {{ g(x + {i}) }} "));
+        }
+    }
+    src.push_str("#[cfg(test)] mod tests { #[test] fn t() { super::check_cooldown(2); } }");
+    let column = |needle: &str| src[..src.find(needle).unwrap()].chars().count() as u64 + 1;
+    let (hit, in_test) = (column("check_cooldown(é)"), column("check_cooldown(2)"));
+    let dir = tree(&[("lib.rs".to_string(), src.clone())]);
+    let (exit, v) = check_json(dir.path(), &[]);
+    assert_eq!(exit, 1, "{v:#}");
+    assert_eq!(
+        finding_rows(&v),
+        [
+            ("lib.rs".to_string(), 1, hit, "call".to_string(), false),
+            ("lib.rs".to_string(), 1, in_test, "call".to_string(), true),
+        ]
+    );
+    // the item that does not parse was not read
+    assert_eq!(warnings(&v), []);
+    // every function is listed, the test function as test code
+    let o = run_in(dir.path(), &["symbols", ".", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let all = v.as_array().unwrap();
+    assert_eq!(all.len(), 2_001);
+    let test_of = |name: &str| {
+        let s = all.iter().find(|s| s["name"] == name).unwrap();
+        s["test"].as_bool().unwrap()
+    };
+    assert!(test_of("t"));
+    assert!(!test_of("hit") && !test_of("broken") && !test_of("f1999"));
 }

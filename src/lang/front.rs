@@ -58,11 +58,9 @@ impl FrontEnd for Go {
 
 impl FrontEnd for Rust {
     fn extract(&self, src: &str, want: &Want) -> FileFacts {
-        let mut facts = rust::extract(src);
-        facts.occurrences.retain(|o| want.keeps(&o.name));
         FileFacts {
             parsed: true,
-            ..facts
+            ..rust::extract_for(src, want)
         }
     }
 
@@ -109,10 +107,9 @@ impl FrontEnd for Rust {
         &["//", "/*"]
     }
 
-    /// Test functions are known from attributes only the parse sees: a file that may hold a
-    /// test attribute is parsed.
+    /// Exact, test flags included: the items whose functions carry attributes are parsed.
     fn declarations(&self, src: &str) -> Option<Vec<Function>> {
-        (!has_test_attribute(src)).then(|| rust::declarations(src))
+        Some(rust::declarations(src))
     }
 }
 

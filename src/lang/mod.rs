@@ -319,8 +319,9 @@ pub struct Want<'a> {
     /// declaration. Every function is listed whatever `at` says (with its extent, if not its
     /// calls), so enclosing functions stay known.
     pub at: Option<&'a [usize]>,
-    /// The occurrences to keep, by name; `None`: every occurrence.
-    pub keep: Option<&'a dyn Fn(&str) -> bool>,
+    /// The occurrences to keep, by name; `None`: every occurrence. `Sync`: a front-end may
+    /// read the file on a thread of its own.
+    pub keep: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
 }
 
 impl Want<'_> {

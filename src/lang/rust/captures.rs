@@ -68,16 +68,12 @@ impl Collector<'_> {
     /// references, at their exact place inside the literal.
     pub(super) fn record_format_args(&mut self, lit: &syn::LitStr, named: &HashSet<String>) {
         let sp = lit.span();
-        let start = sp.start();
-        if start.line == 0 {
+        if sp.start().line == 0 {
             return;
         }
         let raw = lit.token().to_string();
-        let at = (
-            sp.byte_range().start,
-            start.line as u32,
-            start.column as u32,
-        );
+        let (line, column) = self.base.at(sp.start());
+        let at = (self.base.byte(sp.byte_range().start), line, column);
         self.capture(&raw, at, named, self.cur_fn(), self.test);
     }
 
@@ -123,6 +119,9 @@ impl Collector<'_> {
         func: Option<usize>,
         test: bool,
     ) {
+        if self.silent {
+            return;
+        }
         let (base, start_line, start_col) = at;
         let chars: Vec<(usize, char)> = raw.char_indices().collect();
         // (line, 0-based column) of every char of the literal
@@ -194,7 +193,8 @@ impl Collector<'_> {
                 let name: String = chars[first..end].iter().map(|&(_, c)| c).collect();
                 let (l, c0) = pos[first];
                 let (el, ec0) = pos[end - 1];
-                if !SPECIAL.contains(&name.as_str()) && !named.contains(&name) {
+                if !SPECIAL.contains(&name.as_str()) && !named.contains(&name) && self.keeps(&name)
+                {
                     self.format_args.push((
                         base + chars[first].0,
                         Occurrence {

@@ -175,13 +175,15 @@ impl Collector<'_> {
                     } else {
                         Ctx::Code
                     };
-                    let (func, test, receiver, mode, ctx) = group_ctx.remove(&k).unwrap_or((
-                        func,
-                        test,
-                        frame.receiver.clone(),
-                        child_mode,
-                        child_ctx,
-                    ));
+                    // a group among members that is no function body (a constant's block)
+                    // has no receiver: functions declared there are free functions
+                    let receiver = match frame.ctx {
+                        Ctx::Members => None,
+                        _ => frame.receiver.clone(),
+                    };
+                    let (func, test, receiver, mode, ctx) = group_ctx
+                        .remove(&k)
+                        .unwrap_or((func, test, receiver, child_mode, child_ctx));
                     stack.push(Frame {
                         nodes: t.children(node),
                         mode,
@@ -538,9 +540,13 @@ fn impl_receiver(t: &Tokens, toks: &[Node]) -> Option<String> {
             LexKind::Ident if angle == 0 => match t.text(n) {
                 "for" => last = None,
                 "where" => break,
-                "dyn" | "mut" | "const" | "unsafe" => {}
+                // a function pointer type names no type
+                "fn" => return None,
+                "dyn" | "mut" | "const" | "unsafe" | "extern" => {}
                 s => last = Some(unraw(s).to_string()),
             },
+            // `dyn Error + Send`: the first bound names the type
+            LexKind::Punct if angle == 0 && t.delim(n) == b'+' && last.is_some() => break,
             _ => {}
         }
     }

@@ -62,6 +62,15 @@ impl<'a> Scanner<'a> {
             unterminated: None,
         }
     }
+
+    /// A scanner whose first lexeme starts at or after byte `start` (a lexeme boundary).
+    pub(super) fn starting_at(src: &'a str, start: usize) -> Self {
+        Scanner {
+            src,
+            i: start,
+            unterminated: None,
+        }
+    }
 }
 
 impl Scanner<'_> {

@@ -8,11 +8,13 @@
 //! which syn keeps as raw tokens, are classified at token level; the same token classifier
 //! is the fallback when a file does not parse (it works on the lexer's lexemes, so even
 //! unbalanced brackets keep their code) or nests deeper than [`DEPTH_BUDGET`], so a syntax
-//! error degrades the result instead of losing it. No syn or proc-macro2 type leaves this
-//! module.
+//! error degrades the result instead of losing it. syn reads one top-level item at a time,
+//! and only the items a reader asks for ([`extract_for`], see `items`); the functions of the
+//! others come from the token classifier. No syn or proc-macro2 type leaves this module.
 
 mod captures;
 mod fallback;
+mod items;
 mod lexer;
 mod shapes;
 #[cfg(test)]
@@ -26,11 +28,13 @@ use std::rc::Rc;
 use proc_macro2::{Ident, Span as PmSpan};
 use syn::visit::Visit;
 
-use super::{Call, FileFacts, FnKind, Function, OccKind, Occurrence, ParseWarning, TextRegion};
+use super::{
+    Call, FileFacts, FnKind, Function, OccKind, Occurrence, ParseWarning, TextRegion, Want,
+};
 use crate::span::Span;
 use fallback::{Frame, TokMode};
 use lexer::{Lexed, lex};
-use tokens::Tokens;
+use tokens::{Positions, Tokens};
 
 /// Stack of the worker thread that parses one file. syn's parser, the visitor and the syntax
 /// tree's destructor recurse once per nesting level; [`DEPTH_BUDGET`] bounds the levels, and
@@ -62,29 +66,22 @@ const KEYWORDS: [&str; 49] = [
 /// Reserved words not in [`KEYWORDS`] that still cannot be plain identifiers.
 const RESERVED: [&str; 3] = ["yield", "try", "_"];
 
-/// Reads one Rust source file. Never panics: a syntax error gives a token-level result and a
-/// warning; anything worse gives the comment and string regions only.
+/// Reads one Rust source file whole: [`extract_for`] with [`Want::ALL`].
 pub fn extract(src: &str) -> FileFacts {
+    extract_for(src, &Want::ALL)
+}
+
+/// Reads one Rust source file as far as `want` asks, one top-level item at a time: only the
+/// items holding an offset of `want.at` are given to syn, each on its own (so the syntax tree
+/// in memory is one item's), and the result equals that of one parse of the whole file
+/// restricted to `want`. The functions of the other items come from the token-level reading,
+/// without their calls. Occurrences `want.keep` does not ask for are never stored. Never
+/// panics: a syntax error gives a token-level result of the whole file and a warning;
+/// anything worse gives the comment and string regions only.
+pub fn extract_for(src: &str, want: &Want) -> FileFacts {
     let prepared = prepare(src);
     let lexed = lex(&prepared, true);
-    let outcome = std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("routeaudit-rust".into())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || analyze(&prepared, &lexed, false));
-        match worker {
-            Ok(handle) => handle.join().ok(),
-            Err(_) => {
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    analyze(&prepared, &lexed, false)
-                }))
-                .ok();
-                proc_macro2::extra::invalidate_current_thread_spans();
-                r
-            }
-        }
-    });
-    outcome.unwrap_or_else(|| FileFacts {
+    on_worker(|| items::read(&prepared, &lexed, want)).unwrap_or_else(|| FileFacts {
         text: lexed.regions.clone(),
         warnings: vec![ParseWarning {
             line: 1,
@@ -93,6 +90,33 @@ pub fn extract(src: &str) -> FileFacts {
         }],
         ..FileFacts::default()
     })
+}
+
+/// Runs `read` on a thread with [`STACK_SIZE`] of stack (on this one when no thread can be
+/// started); `None` if it panics.
+fn on_worker<T: Send>(read: impl FnOnce() -> T + Send + Copy) -> Option<T> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("routeaudit-rust".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, read);
+        match worker {
+            Ok(handle) => handle.join().ok(),
+            Err(_) => {
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).ok();
+                proc_macro2::extra::invalidate_current_thread_spans();
+                r
+            }
+        }
+    })
+}
+
+/// One parse of the whole file (no item split), the reading [`extract_for`] is held to.
+#[cfg(test)]
+pub(crate) fn whole(src: &str) -> FileFacts {
+    let prepared = prepare(src);
+    let lexed = lex(&prepared, true);
+    on_worker(|| analyze(&prepared, &lexed, false, None)).unwrap_or_default()
 }
 
 /// Comments and string literals only, without parsing: the cheap first look the engine takes
@@ -129,10 +153,17 @@ fn prepare(src: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The functions and methods of `src` with their extents (name, kind, receiver, span, test
-/// flag; no calls), from the lexer and the token-level reading alone, without syn: cheap
-/// enough to map byte offsets to enclosing functions before deciding what to parse.
+/// flag; no calls), as [`extract`] lists them: read at token level, but for the items whose
+/// functions only syn lists exactly (test attributes among them), and storing no
+/// occurrence. Cheap enough to map byte offsets to enclosing functions before deciding what
+/// to parse.
 pub fn declarations(src: &str) -> Vec<Function> {
-    let mut functions = extract_token_level(src).functions;
+    let none = |_: &str| false;
+    let want = Want {
+        at: Some(&[]),
+        keep: Some(&none),
+    };
+    let mut functions = extract_for(src, &want).functions;
     functions.iter_mut().for_each(|f| f.calls.clear());
     functions
 }
@@ -143,13 +174,20 @@ pub fn declarations(src: &str) -> Vec<Function> {
 pub fn extract_token_level(src: &str) -> FileFacts {
     let prepared = prepare(src);
     let lexed = lex(&prepared, false);
-    let mut facts = analyze(&prepared, &lexed, true);
+    let mut facts = analyze(&prepared, &lexed, true, None);
     facts.warnings.clear();
     facts
 }
 
-fn analyze(src: &str, lexed: &Lexed, tokens_only: bool) -> FileFacts {
-    let mut col = Collector::new(src);
+/// Reads the whole of `src` with one parse (at token level when `tokens_only`, when it nests
+/// too deeply or does not parse), storing only the occurrences `keep` asks for.
+fn analyze(
+    src: &str,
+    lexed: &Lexed,
+    tokens_only: bool,
+    keep: Option<&dyn Fn(&str) -> bool>,
+) -> FileFacts {
+    let mut col = Collector::new(src, keep);
     let mut warnings = Vec::new();
     let parsed = if tokens_only {
         Err(ParseWarning {
@@ -214,9 +252,47 @@ struct Tok {
     offset: usize,
 }
 
+/// Where the text given to syn starts in the file: syn reads one item at a time, and the
+/// spans of a parse are relative to the text parsed.
+#[derive(Clone, Copy, Debug)]
+struct Base {
+    byte: usize,
+    /// 1-based line.
+    line: u32,
+    /// 0-based character column.
+    column: u32,
+}
+
+impl Default for Base {
+    /// The start of the file.
+    fn default() -> Self {
+        Base {
+            byte: 0,
+            line: 1,
+            column: 0,
+        }
+    }
+}
+
+impl Base {
+    /// 1-based line and 0-based character column in the file of a position in the parse.
+    fn at(self, lc: proc_macro2::LineColumn) -> (u32, u32) {
+        if lc.line <= 1 {
+            (self.line, self.column + lc.column as u32)
+        } else {
+            (self.line + lc.line as u32 - 1, lc.column as u32)
+        }
+    }
+
+    /// Byte offset in the file of byte `b` of the parse.
+    fn byte(self, b: usize) -> usize {
+        self.byte + b
+    }
+}
+
 /// `None` for keywords (`self`, `Self`, `crate`, `super`, `_`, and with `all_keywords` every
 /// keyword) and for tokens without a source position.
-fn tok(ident: &Ident, all_keywords: bool) -> Option<Tok> {
+fn tok(ident: &Ident, all_keywords: bool, base: Base) -> Option<Tok> {
     let text = ident.to_string();
     let (name, skip) = match text.strip_prefix("r#") {
         Some(name) => (name.to_string(), 2),
@@ -231,19 +307,19 @@ fn tok(ident: &Ident, all_keywords: bool) -> Option<Tok> {
         }
     };
     let sp = ident.span();
-    let (start, end) = (sp.start(), sp.end());
-    if start.line == 0 {
+    if sp.start().line == 0 {
         return None;
     }
+    let (start, end) = (base.at(sp.start()), base.at(sp.end()));
     Some(Tok {
         name,
         span: Span {
-            line: start.line as u32,
-            column: (start.column + 1 + skip) as u32,
-            end_line: end.line as u32,
-            end_column: (end.column + 1) as u32,
+            line: start.0,
+            column: start.1 + 1 + skip as u32,
+            end_line: end.0,
+            end_column: end.1 + 1,
         },
-        offset: sp.byte_range().start + skip,
+        offset: base.byte(sp.byte_range().start) + skip,
     })
 }
 
@@ -255,19 +331,31 @@ fn unraw(ident: &Ident) -> String {
     }
 }
 
-fn span_from(first: PmSpan, last: PmSpan) -> Span {
-    let (s, e) = (first.start(), last.end());
+fn span_from(first: PmSpan, last: PmSpan, base: Base) -> Span {
+    let (s, e) = (base.at(first.start()), base.at(last.end()));
     Span {
-        line: s.line as u32,
-        column: s.column as u32 + 1,
-        end_line: e.line as u32,
-        end_column: e.column as u32 + 1,
+        line: s.0,
+        column: s.1 + 1,
+        end_line: e.0,
+        end_column: e.1 + 1,
     }
 }
 
 #[derive(Default)]
 struct Collector<'a> {
     src: &'a str,
+    /// The occurrences to keep, by name (`None`: all); the others are never stored.
+    keep: Option<&'a dyn Fn(&str) -> bool>,
+    /// Functions are listed, but no occurrence and no call is recorded (an item read only
+    /// for its functions).
+    silent: bool,
+    /// Where the syntax tree being visited starts in `src`.
+    base: Base,
+    /// The bytes of `src` the syntax tree being visited covers: its token trees are built
+    /// over them.
+    range: (usize, usize),
+    /// Positions in `src`, shared by the token trees of its items.
+    pos: Option<Rc<Positions>>,
     tokens: Option<Rc<Tokens<'a>>>,
     /// Occurrences with the byte offset of their identifier.
     occurrences: Vec<(usize, Occurrence)>,
@@ -287,20 +375,40 @@ struct Collector<'a> {
 }
 
 impl<'a> Collector<'a> {
-    fn new(src: &'a str) -> Self {
+    fn new(src: &'a str, keep: Option<&'a dyn Fn(&str) -> bool>) -> Self {
         Collector {
             src,
+            keep,
+            range: (0, src.len()),
             ..Collector::default()
         }
+    }
+
+    /// Whether an occurrence named `name` is stored.
+    fn keeps(&self, name: &str) -> bool {
+        !self.silent && self.keep.is_none_or(|k| k(name))
+    }
+
+    /// Positions in the file, computed on first use.
+    fn positions(&mut self) -> Rc<Positions> {
+        let src = self.src;
+        self.pos
+            .get_or_insert_with(|| Rc::new(Positions::new(src)))
+            .clone()
     }
 
     fn cur_fn(&self) -> Option<usize> {
         self.fn_stack.last().copied()
     }
 
+    /// Records an occurrence unless its token was classified before; whether it was not (a
+    /// call is then recorded too). Occurrences `keep` does not ask for are not stored.
     fn push_occ(&mut self, t: &Tok, kind: OccKind, function: Option<usize>, test: bool) -> bool {
-        if !self.claimed.insert(t.offset) {
+        if self.silent || !self.claimed.insert(t.offset) {
             return false;
+        }
+        if !self.keeps(&t.name) {
+            return true;
         }
         self.occurrences.push((
             t.offset,
@@ -316,7 +424,7 @@ impl<'a> Collector<'a> {
     }
 
     fn record(&mut self, ident: &Ident, kind: OccKind) -> bool {
-        match tok(ident, false) {
+        match tok(ident, false, self.base) {
             Some(t) => self.push_occ(&t, kind, self.cur_fn(), self.test),
             None => false,
         }
@@ -330,7 +438,9 @@ impl<'a> Collector<'a> {
         value: bool,
         method: bool,
     ) {
-        if let Some(f) = func {
+        if let Some(f) = func
+            && !self.silent
+        {
             self.functions[f].calls.push(Call {
                 callee: t.name.clone(),
                 method,
@@ -351,8 +461,9 @@ impl<'a> Collector<'a> {
         last: PmSpan,
     ) -> usize {
         self.record(name, kind.occ());
-        let name_span = tok(name, false).map(|t| t.span).unwrap_or_else(|| {
-            let mut s = span_from(name.span(), name.span());
+        let base = self.base;
+        let name_span = tok(name, false, base).map(|t| t.span).unwrap_or_else(|| {
+            let mut s = span_from(name.span(), name.span(), base);
             s.end_column = s.column + unraw(name).chars().count() as u32;
             s
         });
@@ -360,7 +471,7 @@ impl<'a> Collector<'a> {
             unraw(name),
             kind,
             receiver,
-            span_from(first, last),
+            span_from(first, last, base),
             name_span,
         )
     }
@@ -405,19 +516,26 @@ impl<'a> Collector<'a> {
         self.functions.len() - 1
     }
 
-    /// The token trees of the file, built on first use.
+    /// The token trees of the text being read (the file or one item), built on first use.
     fn tokens(&mut self) -> Rc<Tokens<'a>> {
-        let src = self.src;
-        self.tokens
-            .get_or_insert_with(|| Rc::new(Tokens::new(src)))
-            .clone()
+        if let Some(t) = &self.tokens {
+            return t.clone();
+        }
+        let pos = self.positions();
+        let (start, end) = self.range;
+        let t = Rc::new(Tokens::within(self.src, start, end, pos));
+        self.tokens = Some(t.clone());
+        t
     }
 
     /// Classifies at token level what lies inside the brackets `open` .. `close` (a macro
     /// body, attribute arguments), in the current function and test context.
     fn walk_delimited(&mut self, open: PmSpan, close: PmSpan, mode: TokMode) {
         let t = self.tokens();
-        let nodes = t.group_at(open.byte_range().start, close.byte_range().end);
+        let nodes = t.group_at(
+            self.base.byte(open.byte_range().start),
+            self.base.byte(close.byte_range().end),
+        );
         let frame = Frame::new(nodes, mode, self.cur_fn(), self.test, None);
         self.walk(&t, frame);
     }
@@ -426,6 +544,8 @@ impl<'a> Collector<'a> {
         self.fn_stack.push(idx);
         body(self);
         self.fn_stack.pop();
+        // its names are looked up only while its body is read
+        self.locals[idx] = HashSet::new();
     }
 
     /// Runs `body` as test code when `attrs` mark the item as test; remembers its byte range.

@@ -3,6 +3,8 @@
 //! unbalanced brackets are closed where their enclosing group ends, stray closers are noted.
 //! Everything is iterative, so no nesting depth can exhaust the stack.
 
+use std::rc::Rc;
+
 use super::lexer::{LexKind, Lexeme, Scanner};
 use crate::lang::TextKind;
 use crate::span::Span;
@@ -92,7 +94,8 @@ pub(super) struct Tokens<'a> {
     close: Vec<u32>,
     /// The first bracket problem: byte offset and description.
     pub(super) problem: Option<(usize, String)>,
-    pub(super) pos: Positions,
+    /// Positions in the whole of `src` (shared by the token trees of its items).
+    pub(super) pos: Rc<Positions>,
 }
 
 fn closer_of(open: u8) -> u8 {
@@ -105,9 +108,16 @@ fn closer_of(open: u8) -> u8 {
 
 impl<'a> Tokens<'a> {
     pub(super) fn new(src: &'a str) -> Self {
-        let mut scan = Scanner::new(src);
+        Tokens::within(src, 0, src.len(), Rc::new(Positions::new(src)))
+    }
+
+    /// The token tree of bytes `start..end` of `src` (a top-level item: lexemes begin at
+    /// `start`), with offsets and positions in the whole of `src`.
+    pub(super) fn within(src: &'a str, start: usize, end: usize, pos: Rc<Positions>) -> Self {
+        let mut scan = Scanner::starting_at(src, start);
         let lx: Vec<Lexeme> = scan
             .by_ref()
+            .take_while(|l| l.start < end)
             .filter(|l| l.kind != LexKind::Text(TextKind::Comment))
             .collect();
         let n = lx.len();
@@ -165,7 +175,7 @@ impl<'a> Tokens<'a> {
             lx,
             close,
             problem,
-            pos: Positions::new(src),
+            pos,
         }
     }
 

@@ -83,7 +83,7 @@ fn parse_matches_body(input: syn::parse::ParseStream) -> syn::Result<MatchesBody
 
 impl Collector<'_> {
     fn record_call(&mut self, ident: &Ident, qualifier: Option<String>, method: bool) {
-        if let Some(t) = tok(ident, false)
+        if let Some(t) = tok(ident, false, self.base)
             && self.push_occ(&t, OccKind::Call, self.cur_fn(), self.test)
         {
             self.push_call(self.cur_fn(), &t, qualifier, false, method);
@@ -105,7 +105,7 @@ impl Collector<'_> {
         if single && self.locals[f].contains(&name) {
             return;
         }
-        if let Some(t) = tok(&last.ident, false) {
+        if let Some(t) = tok(&last.ident, false, self.base) {
             self.push_call(Some(f), &t, path_qualifier(p), true, false);
         }
     }
@@ -127,12 +127,13 @@ impl Collector<'_> {
         if first.span().start().line == 0 {
             return;
         }
-        let start = first.span().byte_range().start;
+        let start = self.base.byte(first.span().byte_range().start);
         let end = match ts.clone().into_iter().last() {
             Some(TokenTree::Group(g)) => g.span_close().byte_range().end,
             Some(t) => t.span().byte_range().end,
             None => return,
         };
+        let end = self.base.byte(end);
         let t = self.tokens();
         let mut frame = Frame::new(
             t.range(start, end),
@@ -160,7 +161,8 @@ impl Collector<'_> {
                 .map(|a| a.pound_token.span.byte_range().start)
                 .unwrap_or(r.start)
                 .min(r.start);
-            self.test_ranges.push((start, r.end));
+            let base = self.base;
+            self.test_ranges.push((base.byte(start), base.byte(r.end)));
         }
         body(self);
         self.test = saved;
@@ -676,7 +678,10 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 let d = m.delimiter.span();
                 if is_format_macro(&m.path) {
                     let t = self.tokens();
-                    let nodes = t.group_at(d.open().byte_range().start, d.close().byte_range().end);
+                    let nodes = t.group_at(
+                        self.base.byte(d.open().byte_range().start),
+                        self.base.byte(d.close().byte_range().end),
+                    );
                     self.record_format_nodes(&t, &nodes, self.cur_fn(), self.test);
                 }
                 self.walk_delimited(d.open(), d.close(), TokMode::Macro)

@@ -58,7 +58,7 @@ pub(super) fn agreement(src: &str) -> (usize, usize, Vec<String>) {
     (same, keys.len(), diffs)
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+pub(super) fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
@@ -73,7 +73,7 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 /// Constructs of everyday Rust, each in a few shapes.
-fn generated_corpus() -> Vec<String> {
+pub(super) fn generated_corpus() -> Vec<String> {
     let mut files = vec![GENERATED.to_string()];
     // the same items inside modules, impls and test modules
     files.push(format!("mod inner {{\n{GENERATED}\n}}\n"));

@@ -2,6 +2,7 @@
 
 mod agreement;
 mod depth;
+mod equivalence;
 mod recovery;
 
 use super::*;
