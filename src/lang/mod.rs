@@ -69,9 +69,11 @@ pub trait FrontEnd: Sync {
     /// The comment openers a `routeaudit:allow` directive may start with.
     fn comment_markers(&self) -> &'static [&'static str];
 
-    /// The functions and methods of the file with their extents, from a scanner over tokens
-    /// (no calls, no test flags from attributes), agreeing with [`FrontEnd::extract`]'s
-    /// functions; `None` when the front-end has no such scanner (then the file is parsed).
+    /// The functions and methods of the file with their extents and test flags, without
+    /// their calls, agreeing with [`FrontEnd::extract`]'s functions, and cheaper: Go scans
+    /// tokens outside function bodies; Rust reads at token level every item whose test flags
+    /// tokens settle and parses the others. `None` when the front-end has no such reading
+    /// (then the file is parsed).
     fn declarations(&self, src: &str) -> Option<Vec<Function>>;
 }
 
