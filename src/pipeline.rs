@@ -162,8 +162,8 @@ impl Collected {
 }
 
 /// Walks and evaluates; returns per-file results (unsorted). Each file is identified by its raw
-/// path, so two files whose names print alike are both audited, and overlapping arguments
-/// (`check . internal`, a file named twice) count once.
+/// path, so two files whose names print alike are both audited; the walk hands out each path
+/// once, so overlapping arguments (`check . internal`, a file named twice) count once.
 pub(crate) fn collect(
     engine: &Engine,
     root: &Path,
@@ -180,12 +180,7 @@ pub(crate) fn collect(
         file: &in_scope,
         prune: &prune,
     };
-    let seen: Mutex<std::collections::HashSet<PathBuf>> = Mutex::default();
-    let first = |p: &Path| seen.lock().expect("seen lock").insert(p.to_path_buf());
     let visit = |f: walk::SourceFile| {
-        if !first(f.path) {
-            return;
-        }
         let unit = f.lang.front().unit_of(f.rel);
         let res = engine.check_file(f.rel, f.lang, f.text, &unit);
         progress.file_done();
@@ -203,12 +198,8 @@ pub(crate) fn collect(
             ..FileResult::default()
         }
     };
-    let ignored: Mutex<std::collections::HashSet<PathBuf>> = Mutex::default();
     let event = |e: Event| match e {
         Event::Skipped { file, reason } => {
-            if !first(&file.path) {
-                return;
-            }
             let res = unread(&file);
             let mut o = out.lock().expect("collector lock");
             if reason == "too-large" {
@@ -225,9 +216,6 @@ pub(crate) fn collect(
             o.results.push((file.rel, res));
         }
         Event::Unreadable { file, message } => {
-            if !first(&file.path) {
-                return;
-            }
             let res = unread(&file);
             let mut o = out.lock().expect("collector lock");
             o.errors
@@ -250,11 +238,7 @@ pub(crate) fn collect(
             code,
             message,
         }),
-        Event::Ignored { path } => {
-            if ignored.lock().expect("ignored lock").insert(path) {
-                out.lock().expect("collector lock").ignored += 1;
-            }
-        }
+        Event::Ignored { .. } => out.lock().expect("collector lock").ignored += 1,
     };
     walk::walk(root, paths, opts, &filter, &visit, &event);
     out.into_inner().expect("collector lock")
