@@ -134,16 +134,59 @@ pub struct Collected {
     pub ignored: usize,
     /// Call-graph units that may hold an entry function.
     pub entry_units: std::collections::HashSet<String>,
-    /// Files not parsed whose functions the call graph may want, by unit: the shown path,
-    /// the path to read, and the index of the file's kept result, if any.
-    pub deferred: std::collections::HashMap<String, Vec<(String, PathBuf, Option<usize>)>>,
+    /// Files not parsed whose functions the call graph may want.
+    pub deferred: Deferred,
+    /// The call-path findings and warnings, when the call graph was evaluated unit by unit
+    /// (see [`complete_graph`]).
+    pub reach: Option<(Vec<Finding>, Vec<Warning>)>,
+}
+
+/// The files read but not parsed whose functions the call graph may want (their unit turns
+/// out to hold an entry): every file of the tree when call-path rules apply, so each is kept as
+/// the bytes of its path alone (relative to the root when under it), one after another. Its
+/// shown path and its unit follow from the path as the walk derived them.
+#[derive(Default)]
+pub struct Deferred {
+    /// Paths, each ended by a NUL byte (which no path holds).
+    paths: Vec<u8>,
+    /// How many paths are in `paths`.
+    count: usize,
+    /// The index in `results` of the kept result of the deferred file with this number.
+    slots: std::collections::HashMap<usize, usize>,
+}
+
+impl Deferred {
+    fn push(&mut self, root: &Path, path: &Path, slot: Option<usize>) {
+        let short = path.strip_prefix(root).unwrap_or(path);
+        self.paths
+            .extend_from_slice(short.as_os_str().as_encoded_bytes());
+        self.paths.push(0);
+        if let Some(slot) = slot {
+            self.slots.insert(self.count, slot);
+        }
+        self.count += 1;
+    }
+
+    /// Every deferred file: its path, and the index of its kept result.
+    fn files<'a>(&'a self, root: &'a Path) -> impl Iterator<Item = (PathBuf, Option<usize>)> + 'a {
+        self.paths
+            .split(|&b| b == 0)
+            .take(self.count)
+            .enumerate()
+            .map(move |(i, bytes)| {
+                (
+                    root.join(crate::walk::from_bytes(bytes)),
+                    self.slots.get(&i).copied(),
+                )
+            })
+    }
 }
 
 impl Collected {
     /// Records one file's result: kept when it holds anything, else only noted (a file
     /// the call graph may want later is remembered by path).
-    fn keep(&mut self, rel: &str, path: &Path, unit: &str, res: FileResult) {
-        if res.may_hold_entry {
+    fn keep(&mut self, root: &Path, path: &Path, rel: &str, unit: &str, res: FileResult) {
+        if res.may_hold_entry && !self.entry_units.contains(unit) {
             self.entry_units.insert(unit.to_string());
         }
         let deferred = res.graph_deferred;
@@ -152,11 +195,7 @@ impl Collected {
             self.results.len() - 1
         });
         if deferred {
-            self.deferred.entry(unit.to_string()).or_default().push((
-                rel.to_string(),
-                path.to_path_buf(),
-                slot,
-            ));
+            self.deferred.push(root, path, slot);
         }
     }
 }
@@ -186,7 +225,7 @@ pub(crate) fn collect(
         progress.file_done();
         let mut o = out.lock().expect("collector lock");
         o.files += 1;
-        o.keep(f.rel, f.path, &unit, res);
+        o.keep(root, f.path, f.rel, &unit, res);
     };
     // a file whose content is not audited still exists: `forbid-file` holds for it
     let unread = |f: &walk::FileId| {
@@ -305,7 +344,8 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
     let progress = crate::progress::Progress::start(req.progress);
     let mut collected = collect(&engine, &root, &paths, &req.walk, &progress);
     progress.phase("call graph");
-    complete_graph(&engine, &mut collected);
+    let by_unit = !req.needs.inventory && !req.needs.graph;
+    complete_graph(&engine, &root, &mut collected, by_unit);
     progress.phase("settling");
     if collected.files == 0 && collected.errors.is_empty() {
         return Err(nothing_in_scope(&policy, &root, &paths, &collected));
@@ -387,44 +427,78 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
 /// only the units that hold an entry function: their files that the prefilter did not parse
 /// are read again, whole. Their results replace the prefiltered ones (a full read gives the
 /// same findings, plus the functions).
-fn complete_graph(engine: &Engine, c: &mut Collected) {
-    let again: Vec<(String, PathBuf, Option<usize>, String)> = c
-        .entry_units
-        .iter()
-        .flat_map(|u| {
-            c.deferred
-                .remove(u)
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |(rel, path, slot)| (rel, path, slot, u.clone()))
-        })
-        .collect();
-    // read on every core, as the walk does
+///
+/// With `by_unit` (nothing lists callers and callees), each unit's call-path rules are
+/// evaluated as soon as its functions are known, and its calls are dropped: only the units
+/// being evaluated hold theirs, and the functions of units without an entry are dropped at
+/// once. The findings and warnings go to [`Collected::reach`].
+fn complete_graph(engine: &Engine, root: &Path, c: &mut Collected, by_unit: bool) {
+    type Again = (String, PathBuf, Option<usize>);
+    let mut work: std::collections::BTreeMap<String, (Vec<Again>, Vec<GraphFn>)> =
+        Default::default();
+    for (path, slot) in std::mem::take(&mut c.deferred).files(root) {
+        // the shown path, language and unit, as the walk derived them from the path
+        let rel = walk::relative(root, &path);
+        let unit = crate::lang::Lang::from_path(&path).front().unit_of(&rel);
+        if c.entry_units.contains(&unit) {
+            work.entry(unit).or_default().0.push((rel, path, slot));
+        }
+    }
+    if by_unit {
+        // the functions taken during the walk join their unit's graph; those of units
+        // without an entry can never be on a path
+        for (_, r) in &mut c.results {
+            for f in std::mem::take(&mut r.graph) {
+                if c.entry_units.contains(&f.unit) {
+                    work.entry(f.unit.clone()).or_default().1.push(f);
+                }
+            }
+        }
+    }
+    let queue = Mutex::new(work.into_iter().collect::<Vec<_>>());
+    let policy = engine.policy;
+    // read on every core, as the walk does; each thread evaluates the units it completes
+    let unit_done =
+        |(unit, (again, mut fns)): (String, (Vec<Again>, Vec<GraphFn>)),
+         reach: &mut crate::engine::reach::ByUnit,
+         done: &mut Vec<(String, Option<usize>, Result<FileResult, String>)>| {
+            for (rel, path, slot) in again {
+                let lang = crate::lang::Lang::from_path(&path);
+                let mut res = crate::walk::read_again(&path)
+                    .map(|text| engine.check_file_full(&rel, lang, &text, &unit))
+                    .map_err(|e| e.to_string());
+                if by_unit && let Ok(r) = &mut res {
+                    fns.append(&mut r.graph);
+                }
+                done.push((rel, slot, res));
+            }
+            if by_unit {
+                reach.add(fns);
+            }
+        };
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = again.len().div_ceil(threads).max(1);
-    let done: Vec<(String, Option<usize>, Result<FileResult, String>)> =
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = again
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|(rel, path, slot, unit)| {
-                                let lang = crate::lang::Lang::from_path(path);
-                                let res = crate::walk::read_again(path)
-                                    .map(|text| engine.check_file_full(rel, lang, &text, unit))
-                                    .map_err(|e| e.to_string());
-                                (rel.clone(), *slot, res)
-                            })
-                            .collect::<Vec<_>>()
-                    })
+    let (done, reach) = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut reach = crate::engine::reach::ByUnit::new(policy);
+                    let mut done = Vec::new();
+                    while let Some(unit) = queue.lock().expect("unit queue lock").pop() {
+                        unit_done(unit, &mut reach, &mut done);
+                    }
+                    (done, reach)
                 })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("call-graph reader"))
-                .collect()
-        });
+            })
+            .collect();
+        let mut all = Vec::new();
+        let mut reach = crate::engine::reach::ByUnit::new(policy);
+        for w in workers {
+            let (done, r) = w.join().expect("call-graph reader");
+            all.extend(done);
+            reach.merge(r);
+        }
+        (all, reach)
+    });
     for (rel, slot, res) in done {
         match (res, slot) {
             (Ok(res), Some(i)) => c.results[i].1 = res,
@@ -436,7 +510,9 @@ fn complete_graph(engine: &Engine, c: &mut Collected) {
             )),
         }
     }
-    c.deferred.clear();
+    if by_unit {
+        c.reach = Some(reach.finish());
+    }
 }
 
 /// `p` (as typed, relative to the current directory or absolute) relative to `root`; a
@@ -577,7 +653,12 @@ fn assemble(
         }
     }
 
-    if graph_wanted {
+    if let Some((mut reach_findings, reach_warnings)) = c.reach {
+        // evaluated unit by unit while the graph was completed
+        fill_source_lines(root, &mut reach_findings);
+        findings.extend(reach_findings);
+        warnings.extend(reach_warnings);
+    } else if graph_wanted {
         // one call graph for the inventory's callers and callees and for every call-path rule
         crate::engine::reach::sort_functions(&mut graph);
         let g = crate::engine::reach::Graph::build(
@@ -763,5 +844,35 @@ fn rule_targets(r: &policy::Rule) -> Vec<String> {
         RuleKind::ForbidFile { files } => files.patterns.clone(),
         RuleKind::ForbidPattern { regex, .. } => vec![regex.as_str().to_string()],
         RuleKind::ForbidReach { to, .. } => to.iter().map(|p| p.display()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deferred_files_come_back_with_their_paths_and_results() {
+        let root = Path::new("/repo/root");
+        let mut d = Deferred::default();
+        d.push(root, &root.join("pkg/a.go"), None);
+        d.push(root, Path::new("/elsewhere/b.go"), Some(7));
+        #[cfg(unix)]
+        let odd = root.join(crate::walk::from_bytes(b"pkg/r\xffx.go"));
+        #[cfg(not(unix))]
+        let odd = root.join("pkg/rx.go");
+        d.push(root, &odd, Some(0));
+        let back: Vec<(PathBuf, Option<usize>)> = d.files(root).collect();
+        assert_eq!(
+            back,
+            [
+                (root.join("pkg/a.go"), None),
+                (PathBuf::from("/elsewhere/b.go"), Some(7)),
+                (odd.clone(), Some(0)),
+            ]
+        );
+        // the shown path follows from the path as the walk derived it
+        assert_eq!(walk::relative(root, &back[0].0), "pkg/a.go");
+        assert!(Deferred::default().files(root).next().is_none());
     }
 }

@@ -21,8 +21,8 @@ use crate::audit::WarningCode;
 use crate::lang::Lang;
 use crate::policy::Globs;
 
-pub(crate) use path::lexically_under;
 pub use path::{escape, relative};
+pub(crate) use path::{from_bytes, lexically_under};
 pub(crate) use read::read_again;
 
 #[derive(Clone, Debug)]
