@@ -15,6 +15,9 @@ use crate::error::Error;
 use crate::policy::{self, Policy, RuleKind, Severity, discover};
 use crate::walk::{self, Event, WalkOptions};
 
+mod callgraph;
+use callgraph::{Deferred, GRAPH_HELD_MAX, complete_graph, graph_size};
+
 /// Everything that decides an audit: one call of [`run_audit`] turns it into the final
 /// [`Audit`].
 #[derive(Clone, Debug, Default)]
@@ -139,47 +142,11 @@ pub struct Collected {
     /// The call-path findings and warnings, when the call graph was evaluated unit by unit
     /// (see [`complete_graph`]).
     pub reach: Option<(Vec<Finding>, Vec<Warning>)>,
-}
-
-/// The files read but not parsed whose functions the call graph may want (their unit turns
-/// out to hold an entry): every file of the tree when call-path rules apply, so each is kept as
-/// the bytes of its path alone (relative to the root when under it), one after another. Its
-/// shown path and its unit follow from the path as the walk derived them.
-#[derive(Default)]
-pub struct Deferred {
-    /// Paths, each ended by a NUL byte (which no path holds).
-    paths: Vec<u8>,
-    /// How many paths are in `paths`.
-    count: usize,
-    /// The index in `results` of the kept result of the deferred file with this number.
-    slots: std::collections::HashMap<usize, usize>,
-}
-
-impl Deferred {
-    fn push(&mut self, root: &Path, path: &Path, slot: Option<usize>) {
-        let short = path.strip_prefix(root).unwrap_or(path);
-        self.paths
-            .extend_from_slice(short.as_os_str().as_encoded_bytes());
-        self.paths.push(0);
-        if let Some(slot) = slot {
-            self.slots.insert(self.count, slot);
-        }
-        self.count += 1;
-    }
-
-    /// Every deferred file: its path, and the index of its kept result.
-    fn files<'a>(&'a self, root: &'a Path) -> impl Iterator<Item = (PathBuf, Option<usize>)> + 'a {
-        self.paths
-            .split(|&b| b == 0)
-            .take(self.count)
-            .enumerate()
-            .map(move |(i, bytes)| {
-                (
-                    root.join(crate::walk::from_bytes(bytes)),
-                    self.slots.get(&i).copied(),
-                )
-            })
-    }
+    /// The call graph is evaluated unit by unit (see [`complete_graph`]).
+    pub by_unit: bool,
+    /// About how many bytes the functions kept from the walk hold, and may hold.
+    graph_held: usize,
+    graph_budget: usize,
 }
 
 impl Collected {
@@ -189,7 +156,17 @@ impl Collected {
         if res.may_hold_entry && !self.entry_units.contains(unit) {
             self.entry_units.insert(unit.to_string());
         }
-        let deferred = res.graph_deferred;
+        let mut res = res;
+        let mut deferred = res.graph_deferred;
+        if self.by_unit && !res.graph.is_empty() {
+            let size = graph_size(&res.graph);
+            if self.graph_held + size > self.graph_budget {
+                res.graph = Vec::new();
+                deferred = true;
+            } else {
+                self.graph_held += size;
+            }
+        }
         let slot = (!res.is_empty()).then(|| {
             self.results.push((rel.to_string(), res));
             self.results.len() - 1
@@ -209,9 +186,14 @@ pub(crate) fn collect(
     paths: &[PathBuf],
     opts: &WalkOptions,
     progress: &crate::progress::Progress,
+    by_unit: bool,
 ) -> Collected {
     let policy = engine.policy;
-    let out = Mutex::new(Collected::default());
+    let out = Mutex::new(Collected {
+        by_unit,
+        graph_budget: GRAPH_HELD_MAX,
+        ..Collected::default()
+    });
     let in_scope = |rel: &str| policy.scope.contains(rel);
     let pruner = walk::DirPruner::new(policy.scope.exclude.as_ref());
     let prune = |rel: &str| pruner.is_pruned(rel);
@@ -342,9 +324,10 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
 
     let engine = Engine::new(&policy, req.needs);
     let progress = crate::progress::Progress::start(req.progress);
-    let mut collected = collect(&engine, &root, &paths, &req.walk, &progress);
-    progress.phase("call graph");
+    // nothing lists callers and callees: the call graph is evaluated unit by unit
     let by_unit = !req.needs.inventory && !req.needs.graph;
+    let mut collected = collect(&engine, &root, &paths, &req.walk, &progress, by_unit);
+    progress.phase("call graph");
     complete_graph(&engine, &root, &mut collected, by_unit);
     progress.phase("settling");
     if collected.files == 0 && collected.errors.is_empty() {
@@ -421,98 +404,6 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
             crate::engine::routing_like::find(&policy, &audit.functions, &audit.findings);
     }
     Ok(audit)
-}
-
-/// Call paths resolve within a unit (a Go package, a Rust crate), so the call graph needs
-/// only the units that hold an entry function: their files that the prefilter did not parse
-/// are read again, whole. Their results replace the prefiltered ones (a full read gives the
-/// same findings, plus the functions).
-///
-/// With `by_unit` (nothing lists callers and callees), each unit's call-path rules are
-/// evaluated as soon as its functions are known, and its calls are dropped: only the units
-/// being evaluated hold theirs, and the functions of units without an entry are dropped at
-/// once. The findings and warnings go to [`Collected::reach`].
-fn complete_graph(engine: &Engine, root: &Path, c: &mut Collected, by_unit: bool) {
-    type Again = (String, PathBuf, Option<usize>);
-    let mut work: std::collections::BTreeMap<String, (Vec<Again>, Vec<GraphFn>)> =
-        Default::default();
-    for (path, slot) in std::mem::take(&mut c.deferred).files(root) {
-        // the shown path, language and unit, as the walk derived them from the path
-        let rel = walk::relative(root, &path);
-        let unit = crate::lang::Lang::from_path(&path).front().unit_of(&rel);
-        if c.entry_units.contains(&unit) {
-            work.entry(unit).or_default().0.push((rel, path, slot));
-        }
-    }
-    if by_unit {
-        // the functions taken during the walk join their unit's graph; those of units
-        // without an entry can never be on a path
-        for (_, r) in &mut c.results {
-            for f in std::mem::take(&mut r.graph) {
-                if c.entry_units.contains(&f.unit) {
-                    work.entry(f.unit.clone()).or_default().1.push(f);
-                }
-            }
-        }
-    }
-    let queue = Mutex::new(work.into_iter().collect::<Vec<_>>());
-    let policy = engine.policy;
-    // read on every core, as the walk does; each thread evaluates the units it completes
-    let unit_done =
-        |(unit, (again, mut fns)): (String, (Vec<Again>, Vec<GraphFn>)),
-         reach: &mut crate::engine::reach::ByUnit,
-         done: &mut Vec<(String, Option<usize>, Result<FileResult, String>)>| {
-            for (rel, path, slot) in again {
-                let lang = crate::lang::Lang::from_path(&path);
-                let mut res = crate::walk::read_again(&path)
-                    .map(|text| engine.check_file_full(&rel, lang, &text, &unit))
-                    .map_err(|e| e.to_string());
-                if by_unit && let Ok(r) = &mut res {
-                    fns.append(&mut r.graph);
-                }
-                done.push((rel, slot, res));
-            }
-            if by_unit {
-                reach.add(fns);
-            }
-        };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let (done, reach) = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut reach = crate::engine::reach::ByUnit::new(policy);
-                    let mut done = Vec::new();
-                    while let Some(unit) = queue.lock().expect("unit queue lock").pop() {
-                        unit_done(unit, &mut reach, &mut done);
-                    }
-                    (done, reach)
-                })
-            })
-            .collect();
-        let mut all = Vec::new();
-        let mut reach = crate::engine::reach::ByUnit::new(policy);
-        for w in workers {
-            let (done, r) = w.join().expect("call-graph reader");
-            all.extend(done);
-            reach.merge(r);
-        }
-        (all, reach)
-    });
-    for (rel, slot, res) in done {
-        match (res, slot) {
-            (Ok(res), Some(i)) => c.results[i].1 = res,
-            (Ok(res), None) => c.results.push((rel, res)),
-            (Err(e), _) => c.errors.push(FileError::unreadable(
-                rel,
-                None,
-                format!("cannot read again for the call graph: {e}"),
-            )),
-        }
-    }
-    if by_unit {
-        c.reach = Some(reach.finish());
-    }
 }
 
 /// `p` (as typed, relative to the current directory or absolute) relative to `root`; a
@@ -844,35 +735,5 @@ fn rule_targets(r: &policy::Rule) -> Vec<String> {
         RuleKind::ForbidFile { files } => files.patterns.clone(),
         RuleKind::ForbidPattern { regex, .. } => vec![regex.as_str().to_string()],
         RuleKind::ForbidReach { to, .. } => to.iter().map(|p| p.display()).collect(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deferred_files_come_back_with_their_paths_and_results() {
-        let root = Path::new("/repo/root");
-        let mut d = Deferred::default();
-        d.push(root, &root.join("pkg/a.go"), None);
-        d.push(root, Path::new("/elsewhere/b.go"), Some(7));
-        #[cfg(unix)]
-        let odd = root.join(crate::walk::from_bytes(b"pkg/r\xffx.go"));
-        #[cfg(not(unix))]
-        let odd = root.join("pkg/rx.go");
-        d.push(root, &odd, Some(0));
-        let back: Vec<(PathBuf, Option<usize>)> = d.files(root).collect();
-        assert_eq!(
-            back,
-            [
-                (root.join("pkg/a.go"), None),
-                (PathBuf::from("/elsewhere/b.go"), Some(7)),
-                (odd.clone(), Some(0)),
-            ]
-        );
-        // the shown path follows from the path as the walk derived it
-        assert_eq!(walk::relative(root, &back[0].0), "pkg/a.go");
-        assert!(Deferred::default().files(root).next().is_none());
     }
 }
