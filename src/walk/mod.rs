@@ -254,11 +254,7 @@ pub fn walk(
                 let p = canonical_parent(&p);
                 let rel = relative(root, &p);
                 if (filter.file)(&rel) {
-                    out.files.push(listed::Candidate {
-                        path: p,
-                        rel,
-                        symlink: false,
-                    });
+                    out.files.push(root, &p, false);
                 }
                 continue;
             }
