@@ -214,7 +214,7 @@ pub fn walk(
     visit: &(dyn Fn(SourceFile) + Sync),
     event: &(dyn Fn(Event) + Sync),
 ) {
-    let once = once::Once::new(paths);
+    let once = once::Once::new(root, paths);
     let visit_once = |f: SourceFile| {
         if once.first(f.path) {
             visit(f);

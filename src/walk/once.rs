@@ -18,12 +18,14 @@ pub(crate) struct Once {
     prefixes: Vec<(usize, PathBuf)>,
     /// Record every path, not only those under two audited paths.
     all: AtomicBool,
-    seen: Mutex<HashSet<PathBuf>>,
-    ignored: Mutex<HashSet<PathBuf>>,
+    /// Paths are recorded relative to this directory when under it (shorter to keep).
+    root: PathBuf,
+    seen: Mutex<HashSet<Box<Path>>>,
+    ignored: Mutex<HashSet<Box<Path>>>,
 }
 
 impl Once {
-    pub(crate) fn new(paths: &[PathBuf]) -> Once {
+    pub(crate) fn new(root: &Path, paths: &[PathBuf]) -> Once {
         let mut prefixes = Vec::new();
         for (i, p) in paths.iter().enumerate() {
             let abs = super::path::absolute(p);
@@ -38,6 +40,7 @@ impl Once {
         Once {
             prefixes,
             all: AtomicBool::new(false),
+            root: root.to_path_buf(),
             seen: Mutex::default(),
             ignored: Mutex::default(),
         }
@@ -64,9 +67,16 @@ impl Once {
             .is_some_and(|first| under.any(|other| other != first))
     }
 
+    /// How `p` is recorded: relative to the root when under it, else whole. Two paths are
+    /// recorded alike exactly when they are the same path (a relative key never equals an
+    /// absolute one).
+    fn key(&self, p: &Path) -> Box<Path> {
+        p.strip_prefix(&self.root).unwrap_or(p).into()
+    }
+
     /// Whether the file at `p` is met for the first time.
     pub(crate) fn first(&self, p: &Path) -> bool {
-        !self.shared(p) || self.seen.lock().expect("seen lock").insert(p.to_path_buf())
+        !self.shared(p) || self.seen.lock().expect("seen lock").insert(self.key(p))
     }
 
     /// Whether the file at `p`, left out by an ignore rule, is met so for the first time.
@@ -76,7 +86,7 @@ impl Once {
                 .ignored
                 .lock()
                 .expect("ignored lock")
-                .insert(p.to_path_buf())
+                .insert(self.key(p))
     }
 
     /// How many paths are recorded (for tests).
@@ -97,7 +107,10 @@ mod tests {
         std::fs::create_dir_all(root.join("pkg/sub")).unwrap();
         std::fs::create_dir_all(root.join("other")).unwrap();
         std::fs::write(root.join("pkg/a.go"), "package pkg\n").unwrap();
-        let once = Once::new(&[root.clone(), root.join("pkg"), root.join("pkg/a.go")]);
+        let once = Once::new(
+            &root,
+            &[root.clone(), root.join("pkg"), root.join("pkg/a.go")],
+        );
         // under the root only: never recorded, so met again it still counts as new
         assert!(once.first(&root.join("other/x.go")));
         assert!(once.first(&root.join("other/x.go")));
@@ -124,12 +137,19 @@ mod tests {
         std::fs::create_dir_all(root.join("d")).unwrap();
         let file = root.join("d/a.go");
         std::fs::write(&file, "package d\n").unwrap();
-        let once = Once::new(&[file.clone(), root.join("d/../d/a.go")]);
+        let once = Once::new(&root, &[file.clone(), root.join("d/../d/a.go")]);
         assert!(once.first(&file));
         assert!(!once.first(&file));
         // one directory, typed once: its own forms do not make its files shared
-        let once = Once::new(&[root.join("d/.")]);
+        let once = Once::new(&root, &[root.join("d/.")]);
         assert!(once.first(&file));
         assert!(once.first(&file));
+        // recorded relative to the root, or whole outside it: never two paths as one
+        once.record_all();
+        assert!(once.first(&file));
+        assert!(!once.first(&file));
+        assert!(once.first(Path::new("/d/a.go")));
+        assert!(once.first(&root.join("x/d/a.go")));
+        assert!(!once.first(Path::new("/d/a.go")));
     }
 }
