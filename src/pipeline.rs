@@ -15,6 +15,9 @@ use crate::error::Error;
 use crate::policy::{self, Policy, RuleKind, Severity, discover};
 use crate::walk::{self, Event, WalkOptions};
 
+mod callgraph;
+use callgraph::{Deferred, GRAPH_HELD_MAX, complete_graph, graph_size};
+
 /// Everything that decides an audit: one call of [`run_audit`] turns it into the final
 /// [`Audit`].
 #[derive(Clone, Debug, Default)]
@@ -134,45 +137,63 @@ pub struct Collected {
     pub ignored: usize,
     /// Call-graph units that may hold an entry function.
     pub entry_units: std::collections::HashSet<String>,
-    /// Files not parsed whose functions the call graph may want, by unit: the shown path,
-    /// the path to read, and the index of the file's kept result, if any.
-    pub deferred: std::collections::HashMap<String, Vec<(String, PathBuf, Option<usize>)>>,
+    /// Files not parsed whose functions the call graph may want.
+    pub deferred: Deferred,
+    /// The call-path findings and warnings, when the call graph was evaluated unit by unit
+    /// (see [`complete_graph`]).
+    pub reach: Option<(Vec<Finding>, Vec<Warning>)>,
+    /// The call graph is evaluated unit by unit (see [`complete_graph`]).
+    pub by_unit: bool,
+    /// About how many bytes the functions kept from the walk hold, and may hold.
+    graph_held: usize,
+    graph_budget: usize,
 }
 
 impl Collected {
     /// Records one file's result: kept when it holds anything, else only noted (a file
     /// the call graph may want later is remembered by path).
-    fn keep(&mut self, rel: &str, path: &Path, unit: &str, res: FileResult) {
-        if res.may_hold_entry {
+    fn keep(&mut self, root: &Path, path: &Path, rel: &str, unit: &str, res: FileResult) {
+        if res.may_hold_entry && !self.entry_units.contains(unit) {
             self.entry_units.insert(unit.to_string());
         }
-        let deferred = res.graph_deferred;
+        let mut res = res;
+        let mut deferred = res.graph_deferred;
+        if self.by_unit && !res.graph.is_empty() {
+            let size = graph_size(&res.graph);
+            if self.graph_held + size > self.graph_budget {
+                res.graph = Vec::new();
+                deferred = true;
+            } else {
+                self.graph_held += size;
+            }
+        }
         let slot = (!res.is_empty()).then(|| {
             self.results.push((rel.to_string(), res));
             self.results.len() - 1
         });
         if deferred {
-            self.deferred.entry(unit.to_string()).or_default().push((
-                rel.to_string(),
-                path.to_path_buf(),
-                slot,
-            ));
+            self.deferred.push(root, path, slot);
         }
     }
 }
 
 /// Walks and evaluates; returns per-file results (unsorted). Each file is identified by its raw
-/// path, so two files whose names print alike are both audited, and overlapping arguments
-/// (`check . internal`, a file named twice) count once.
+/// path, so two files whose names print alike are both audited; the walk hands out each path
+/// once, so overlapping arguments (`check . internal`, a file named twice) count once.
 pub(crate) fn collect(
     engine: &Engine,
     root: &Path,
     paths: &[PathBuf],
     opts: &WalkOptions,
     progress: &crate::progress::Progress,
+    by_unit: bool,
 ) -> Collected {
     let policy = engine.policy;
-    let out = Mutex::new(Collected::default());
+    let out = Mutex::new(Collected {
+        by_unit,
+        graph_budget: GRAPH_HELD_MAX,
+        ..Collected::default()
+    });
     let in_scope = |rel: &str| policy.scope.contains(rel);
     let pruner = walk::DirPruner::new(policy.scope.exclude.as_ref());
     let prune = |rel: &str| pruner.is_pruned(rel);
@@ -180,18 +201,13 @@ pub(crate) fn collect(
         file: &in_scope,
         prune: &prune,
     };
-    let seen: Mutex<std::collections::HashSet<PathBuf>> = Mutex::default();
-    let first = |p: &Path| seen.lock().expect("seen lock").insert(p.to_path_buf());
     let visit = |f: walk::SourceFile| {
-        if !first(f.path) {
-            return;
-        }
         let unit = f.lang.front().unit_of(f.rel);
         let res = engine.check_file(f.rel, f.lang, f.text, &unit);
         progress.file_done();
         let mut o = out.lock().expect("collector lock");
         o.files += 1;
-        o.keep(f.rel, f.path, &unit, res);
+        o.keep(root, f.path, f.rel, &unit, res);
     };
     // a file whose content is not audited still exists: `forbid-file` holds for it
     let unread = |f: &walk::FileId| {
@@ -203,12 +219,8 @@ pub(crate) fn collect(
             ..FileResult::default()
         }
     };
-    let ignored: Mutex<std::collections::HashSet<PathBuf>> = Mutex::default();
     let event = |e: Event| match e {
         Event::Skipped { file, reason } => {
-            if !first(&file.path) {
-                return;
-            }
             let res = unread(&file);
             let mut o = out.lock().expect("collector lock");
             if reason == "too-large" {
@@ -225,9 +237,6 @@ pub(crate) fn collect(
             o.results.push((file.rel, res));
         }
         Event::Unreadable { file, message } => {
-            if !first(&file.path) {
-                return;
-            }
             let res = unread(&file);
             let mut o = out.lock().expect("collector lock");
             o.errors
@@ -250,11 +259,7 @@ pub(crate) fn collect(
             code,
             message,
         }),
-        Event::Ignored { path } => {
-            if ignored.lock().expect("ignored lock").insert(path) {
-                out.lock().expect("collector lock").ignored += 1;
-            }
-        }
+        Event::Ignored { .. } => out.lock().expect("collector lock").ignored += 1,
     };
     walk::walk(root, paths, opts, &filter, &visit, &event);
     out.into_inner().expect("collector lock")
@@ -319,9 +324,11 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
 
     let engine = Engine::new(&policy, req.needs);
     let progress = crate::progress::Progress::start(req.progress);
-    let mut collected = collect(&engine, &root, &paths, &req.walk, &progress);
+    // nothing lists callers and callees: the call graph is evaluated unit by unit
+    let by_unit = !req.needs.inventory && !req.needs.graph;
+    let mut collected = collect(&engine, &root, &paths, &req.walk, &progress, by_unit);
     progress.phase("call graph");
-    complete_graph(&engine, &mut collected);
+    complete_graph(&engine, &root, &mut collected, by_unit);
     progress.phase("settling");
     if collected.files == 0 && collected.errors.is_empty() {
         return Err(nothing_in_scope(&policy, &root, &paths, &collected));
@@ -397,62 +404,6 @@ pub fn run_audit(req: &Request) -> Result<Audit, Error> {
             crate::engine::routing_like::find(&policy, &audit.functions, &audit.findings);
     }
     Ok(audit)
-}
-
-/// Call paths resolve within a unit (a Go package, a Rust crate), so the call graph needs
-/// only the units that hold an entry function: their files that the prefilter did not parse
-/// are read again, whole. Their results replace the prefiltered ones (a full read gives the
-/// same findings, plus the functions).
-fn complete_graph(engine: &Engine, c: &mut Collected) {
-    let again: Vec<(String, PathBuf, Option<usize>, String)> = c
-        .entry_units
-        .iter()
-        .flat_map(|u| {
-            c.deferred
-                .remove(u)
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |(rel, path, slot)| (rel, path, slot, u.clone()))
-        })
-        .collect();
-    // read on every core, as the walk does
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = again.len().div_ceil(threads).max(1);
-    let done: Vec<(String, Option<usize>, Result<FileResult, String>)> =
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = again
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|(rel, path, slot, unit)| {
-                                let lang = crate::lang::Lang::from_path(path);
-                                let res = crate::walk::read_again(path)
-                                    .map(|text| engine.check_file_full(rel, lang, &text, unit))
-                                    .map_err(|e| e.to_string());
-                                (rel.clone(), *slot, res)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("call-graph reader"))
-                .collect()
-        });
-    for (rel, slot, res) in done {
-        match (res, slot) {
-            (Ok(res), Some(i)) => c.results[i].1 = res,
-            (Ok(res), None) => c.results.push((rel, res)),
-            (Err(e), _) => c.errors.push(FileError::unreadable(
-                rel,
-                None,
-                format!("cannot read again for the call graph: {e}"),
-            )),
-        }
-    }
-    c.deferred.clear();
 }
 
 /// `p` (as typed, relative to the current directory or absolute) relative to `root`; a
@@ -593,7 +544,12 @@ fn assemble(
         }
     }
 
-    if graph_wanted {
+    if let Some((mut reach_findings, reach_warnings)) = c.reach {
+        // evaluated unit by unit while the graph was completed
+        fill_source_lines(root, &mut reach_findings);
+        findings.extend(reach_findings);
+        warnings.extend(reach_warnings);
+    } else if graph_wanted {
         // one call graph for the inventory's callers and callees and for every call-path rule
         crate::engine::reach::sort_functions(&mut graph);
         let g = crate::engine::reach::Graph::build(

@@ -207,6 +207,45 @@ fn outside_git_gitignore_is_honoured_and_counted_but_dot_ignore_is_not() {
 }
 
 #[test]
+fn outside_git_overlapping_paths_count_every_kind_of_file_once() {
+    let dir = tree(&[
+        ("pkg/routing.go", ROUTING),
+        ("pkg/deep/clean.go", CLEAN),
+        ("pkg/gen/out.go", ROUTING),
+        ("other/clean.go", CLEAN),
+    ]);
+    write(dir.path(), ".gitignore", "gen/\n");
+    write(dir.path(), "pkg/blob.txt", b"\x00\x01 MarkSkipped");
+    let (_, once) = check_json(dir.path(), &[]);
+    assert_eq!(once["summary"]["files_ignored"], 1, "{once:#}");
+    assert_eq!(once["summary"]["files_skipped"], 1, "{once:#}");
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "pkg",
+            "./pkg/deep",
+            "pkg/routing.go",
+            "pkg/../pkg/routing.go",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for key in [
+        "files_scanned",
+        "files_skipped",
+        "files_ignored",
+        "files_parsed",
+    ] {
+        assert_eq!(v["summary"][key], once["summary"][key], "{key}: {v:#}");
+    }
+    assert_eq!(finding_files(&v), ["pkg/routing.go"]);
+    assert_eq!(strings(&v, "skipped", "file"), ["pkg/blob.txt"]);
+}
+
+#[test]
 fn everything_in_scope_ignored_says_so() {
     let dir = tree(&[("pkg/routing.go", ROUTING)]);
     write(dir.path(), ".gitignore", "pkg/\n");

@@ -103,11 +103,117 @@ pub fn sort_functions(fns: &mut [GraphFn]) {
 /// Evaluates every forbid-reach rule on the call graph of the whole audited tree (built with
 /// [`Graph::build`] from functions in [`sort_functions`] order).
 pub fn evaluate(policy: &Policy, graph: &Graph) -> (Vec<Finding>, Vec<Warning>) {
+    let mut matched = Matched::new(policy);
+    let findings = find(policy, graph, &mut matched)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect();
+    (findings, matched.warnings(policy))
+}
+
+/// Evaluates the forbid-reach rules one unit at a time, so that only one unit's calls are held
+/// at once. Calls resolve within a unit, so the findings are those of [`evaluate`] on the whole
+/// graph, in the same order, with the same warnings.
+pub struct ByUnit<'p> {
+    policy: &'p Policy,
+    /// Each finding with its place in [`evaluate`]'s order.
+    found: Vec<(Order, Finding)>,
+    matched: Matched,
+}
+
+impl<'p> ByUnit<'p> {
+    pub fn new(policy: &'p Policy) -> Self {
+        ByUnit {
+            policy,
+            found: Vec::new(),
+            matched: Matched::new(policy),
+        }
+    }
+
+    /// Evaluates the functions of one unit (every function of it, in any order).
+    pub fn add(&mut self, mut fns: Vec<GraphFn>) {
+        sort_functions(&mut fns);
+        let include_tests = self.policy.scope.tests == TestMode::Include;
+        let g = Graph::build(&fns, include_tests);
+        self.found.extend(find(self.policy, &g, &mut self.matched));
+    }
+
+    /// Takes in what another evaluator found (units evaluated on another thread).
+    pub fn merge(&mut self, other: ByUnit<'p>) {
+        self.found.extend(other.found);
+        self.matched.merge(&other.matched);
+    }
+
+    /// The findings in [`evaluate`]'s order, and the warnings.
+    pub fn finish(mut self) -> (Vec<Finding>, Vec<Warning>) {
+        // stable: findings of one unit keep the order they were found in
+        self.found.sort_by(|a, b| a.0.cmp(&b.0));
+        let warnings = self.matched.warnings(self.policy);
+        (self.found.into_iter().map(|(_, f)| f).collect(), warnings)
+    }
+}
+
+/// Where [`evaluate`] puts a finding: rule, entry pattern, then the entry function in
+/// [`sort_functions`] order (file, line, name).
+type Order = (usize, usize, String, u32, String);
+
+/// Which entry patterns of each rule matched a function somewhere.
+struct Matched(Vec<Vec<bool>>);
+
+impl Matched {
+    fn new(policy: &Policy) -> Self {
+        Matched(
+            policy
+                .rules
+                .iter()
+                .map(|r| match &r.kind {
+                    RuleKind::ForbidReach { from, .. } => vec![false; from.len()],
+                    _ => Vec::new(),
+                })
+                .collect(),
+        )
+    }
+
+    fn merge(&mut self, other: &Matched) {
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m |= *t;
+            }
+        }
+    }
+
+    /// A warning for every entry pattern that matched no function in scope.
+    fn warnings(&self, policy: &Policy) -> Vec<Warning> {
+        let mut warnings = Vec::new();
+        for (rule, matched) in policy.rules.iter().zip(&self.0) {
+            let RuleKind::ForbidReach { from, .. } = &rule.kind else {
+                continue;
+            };
+            for (entry_pat, _) in from.iter().zip(matched).filter(|(_, m)| !**m) {
+                warnings.push(Warning {
+                    file: None,
+                    line: None,
+                    code: crate::audit::WarningCode::UnmatchedEntry,
+                    message: format!(
+                        "rule `{}` ({}): entry `{}` matches no function in scope",
+                        rule.id,
+                        rule.origin,
+                        entry_pat.display()
+                    ),
+                });
+            }
+        }
+        warnings
+    }
+}
+
+/// The findings of every forbid-reach rule on `graph`, each with its place in [`evaluate`]'s
+/// order; notes in `matched` the entry patterns that match a function of the graph.
+fn find(policy: &Policy, graph: &Graph, matched: &mut Matched) -> Vec<(Order, Finding)> {
     let fns = graph.fns;
     let include_tests = policy.scope.tests == TestMode::Include;
     let mut findings = Vec::new();
-    let mut warnings = Vec::new();
-    for rule in &policy.rules {
+    for (ri, rule) in policy.rules.iter().enumerate() {
         let RuleKind::ForbidReach {
             from,
             to,
@@ -122,7 +228,7 @@ pub fn evaluate(policy: &Policy, graph: &Graph) -> (Vec<Finding>, Vec<Warning>) 
             .iter()
             .map(|f| stop.iter().any(|p| name_matches(p, &f.name, policy.naming)))
             .collect();
-        for entry_pat in from {
+        for (pi, entry_pat) in from.iter().enumerate() {
             let entries: Vec<usize> = (0..fns.len())
                 .filter(|&i| {
                     (include_tests || !fns[i].test)
@@ -130,28 +236,19 @@ pub fn evaluate(policy: &Policy, graph: &Graph) -> (Vec<Finding>, Vec<Warning>) 
                         && name_matches(entry_pat, &fns[i].name, policy.naming)
                 })
                 .collect();
-            if entries.is_empty() {
-                warnings.push(Warning {
-                    file: None,
-                    line: None,
-                    code: crate::audit::WarningCode::UnmatchedEntry,
-                    message: format!(
-                        "rule `{}` ({}): entry `{}` matches no function in scope",
-                        rule.id,
-                        rule.origin,
-                        entry_pat.display()
-                    ),
-                });
-                continue;
+            if !entries.is_empty() {
+                matched.0[ri][pi] = true;
             }
             for entry in entries.into_iter().filter(|&e| !barrier[e]) {
                 for hit in search(graph, entry, to, &barrier, policy.naming, *max_depth) {
-                    findings.push(to_finding(rule, fns, entry, hit));
+                    let f = &fns[entry];
+                    let order = (ri, pi, f.file.clone(), f.line, f.name.clone());
+                    findings.push((order, to_finding(rule, fns, entry, hit)));
                 }
             }
         }
     }
-    (findings, warnings)
+    findings
 }
 
 pub(crate) fn name_matches(p: &NamePat, name: &str, naming: Naming) -> bool {
@@ -267,4 +364,96 @@ fn to_finding(rule: &crate::policy::Rule, fns: &[GraphFn], entry: usize, r: Reac
         ..Finding::of(rule)
     }
     .at(&fns[first_fn].file, site.span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Engine, Needs};
+    use crate::lang::Lang;
+
+    /// Three Go packages (units); two name their functions alike, so a graph that mixed units
+    /// up would find paths that do not exist.
+    fn functions(policy: &Policy) -> Vec<GraphFn> {
+        let files = [
+            (
+                "a/ctl.go",
+                "package a\n\nfunc reconcilePending() {\n\tstep()\n\tother()\n}\n\nfunc reconcileRunning() {\n\tstep()\n}\n",
+            ),
+            (
+                "a/step.go",
+                "package a\n\nfunc step() {\n\tcheckCooldown()\n}\n\nfunc other() {\n\tisCooldownActive()\n}\n",
+            ),
+            (
+                "b/ctl.go",
+                "package b\n\nfunc reconcilePending() {\n\tstep()\n}\n\nfunc step() {}\n",
+            ),
+            (
+                "c/x.go",
+                "package c\n\nfunc step() {\n\tcheckCooldown()\n}\n",
+            ),
+        ];
+        let engine = Engine::new(policy, Needs::default());
+        files
+            .iter()
+            .flat_map(|(rel, src)| {
+                let unit = Lang::Go.front().unit_of(rel);
+                engine.check_file_full(rel, Lang::Go, src, &unit).graph
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unit_by_unit_finds_what_the_whole_graph_finds() {
+        let policy = crate::policy::parse::parse_policy(
+            "[[rule]]\nid = \"r\"\nkind = \"forbid-reach\"\n\
+             from = [\"reconcilePending\", \"reconcileRunning\", \"reconcileNowhere\"]\n\
+             to = ['(?i)cooldown']\n\
+             [[rule]]\nid = \"s\"\nkind = \"forbid-reach\"\nfrom = [\"reconcileRunning\"]\n\
+             to = [\"checkCooldown\"]\nstop = [\"step\"]\n",
+            "p.toml",
+            None,
+        )
+        .unwrap();
+        let mut all = functions(&policy);
+        sort_functions(&mut all);
+        let g = Graph::build(&all, false);
+        let (whole, whole_warnings) = evaluate(&policy, &g);
+        let chains = |f: &[Finding]| -> Vec<(String, Vec<Hop>)> {
+            f.iter()
+                .map(|f| (f.rule.clone(), f.chain.clone()))
+                .collect()
+        };
+        // a/ reaches both cooldown calls from reconcilePending and one from reconcileRunning;
+        // b/ and c/ reach nothing; the second rule stops at `step`
+        assert_eq!(whole.len(), 3, "{:?}", chains(&whole));
+        assert_eq!(whole_warnings.len(), 1, "{whole_warnings:?}");
+        assert!(whole_warnings[0].message.contains("reconcileNowhere"));
+
+        // the units in another order, split over two evaluators as over two threads
+        let mut units: std::collections::BTreeMap<String, Vec<GraphFn>> = Default::default();
+        for f in functions(&policy) {
+            units.entry(f.unit.clone()).or_default().push(f);
+        }
+        let mut first = ByUnit::new(&policy);
+        let mut second = ByUnit::new(&policy);
+        for (i, (_, mut fns)) in units.into_iter().rev().enumerate() {
+            fns.reverse();
+            if i % 2 == 0 {
+                first.add(fns);
+            } else {
+                second.add(fns);
+            }
+        }
+        first.merge(second);
+        let (parts, part_warnings) = first.finish();
+        assert_eq!(chains(&parts), chains(&whole));
+        let at = |f: &[Finding]| -> Vec<_> {
+            f.iter()
+                .map(|f| (f.file.clone(), f.line, f.column, f.symbol.clone()))
+                .collect()
+        };
+        assert_eq!(at(&parts), at(&whole));
+        assert_eq!(part_warnings, whole_warnings);
+    }
 }

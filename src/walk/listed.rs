@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::path::{from_bytes, has_hidden_component};
 use super::read::{Outcome, read_one};
@@ -16,18 +15,47 @@ use super::{Ctx, Event, FileId, relative};
 use crate::git::{self, Listing};
 use crate::lang::Lang;
 
-/// A file to read: its path and its path as the audit shows it.
-pub(crate) struct Candidate {
-    pub path: PathBuf,
-    pub rel: String,
-    /// A symbolic link, as git records it.
-    pub symlink: bool,
+/// The files to read, kept compactly: a listing names every file of the tree, so each is one
+/// flag byte (a symbolic link, as git records it, or not) and the bytes of its path (relative
+/// to the root when under it), ended by a NUL byte (which no path holds), one after another.
+/// The path as the audit shows it is derived again from the path when the file is read.
+#[derive(Default)]
+pub(crate) struct Candidates {
+    bytes: Vec<u8>,
+    count: usize,
+}
+
+const FILE: u8 = b'f';
+const LINK: u8 = b'l';
+
+impl Candidates {
+    pub(crate) fn push(&mut self, root: &Path, path: &Path, symlink: bool) {
+        let short = path.strip_prefix(root).unwrap_or(path);
+        self.bytes.push(if symlink { LINK } else { FILE });
+        self.bytes
+            .extend_from_slice(short.as_os_str().as_encoded_bytes());
+        self.bytes.push(0);
+        self.count += 1;
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.count
+    }
+
+    /// The entry that starts at `at`: the path, whether git records a symbolic link, and where
+    /// the next entry starts. `None` past the last one.
+    fn entry(&self, root: &Path, at: usize) -> Option<(PathBuf, bool, usize)> {
+        let (&flag, rest) = self.bytes.get(at..)?.split_first()?;
+        let len = memchr::memchr(0, rest).unwrap_or(rest.len());
+        let path = root.join(from_bytes(&rest[..len]));
+        Some((path, flag == LINK, at + 1 + len + 1))
+    }
 }
 
 /// What git listed: files to read, and directories to look into.
 #[derive(Default)]
 pub(crate) struct Listed {
-    pub files: Vec<Candidate>,
+    pub files: Candidates,
     /// Directories git lists as one entry (submodules, nested repositories).
     pub dirs: Vec<PathBuf>,
     /// Symbolic links to directories (followed unless `--no-follow`).
@@ -112,11 +140,7 @@ fn add_entries(ctx: &Ctx, dir: &Path, bytes: &[u8], out: &mut Listed) {
             (ctx.event)(Event::Ignored { path });
             continue;
         }
-        out.files.push(Candidate {
-            path,
-            rel,
-            symlink: mode == Some(Mode::Symlink),
-        });
+        out.files.push(ctx.root, &path, mode == Some(Mode::Symlink));
     }
     if let Some(r) = &extra {
         super::report_rule_problems(ctx, r);
@@ -181,27 +205,36 @@ fn parse_entry(e: &[u8]) -> (Option<Mode>, &[u8]) {
 
 /// Reads `files` on `ctx.threads` threads (the calling thread is one of them). Returns the
 /// directories met among them: symbolic links to directories, for the caller to walk.
-pub(crate) fn read_all(ctx: &Ctx, files: &[Candidate]) -> Vec<PathBuf> {
-    let next = AtomicUsize::new(0);
+pub(crate) fn read_all(ctx: &Ctx, files: &Candidates) -> Vec<PathBuf> {
+    // where the next entry to read starts
+    let next = Mutex::new(0);
     let dirs = Mutex::new(Vec::new());
     let work = || {
         let mut buf = Vec::new();
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(c) = files.get(i) else { break };
-            if c.symlink && !ctx.opts.follow_links {
+            let taken = {
+                let mut at = next.lock().expect("candidate lock");
+                files
+                    .entry(ctx.root, *at)
+                    .inspect(|&(_, _, after)| *at = after)
+            };
+            let Some((path, symlink, _)) = taken else {
+                break;
+            };
+            let rel = relative(ctx.root, &path);
+            if symlink && !ctx.opts.follow_links {
                 (ctx.event)(Event::Skipped {
                     file: FileId {
-                        path: c.path.clone(),
-                        rel: c.rel.clone(),
-                        lang: Lang::from_path(&c.path),
+                        lang: Lang::from_path(&path),
+                        path,
+                        rel,
                     },
                     reason: "symlink",
                 });
                 continue;
             }
-            if let Outcome::Dir = read_one(ctx, &c.path, &c.rel, &mut buf) {
-                dirs.lock().expect("dirs lock").push(c.path.clone());
+            if let Outcome::Dir = read_one(ctx, &path, &rel, &mut buf) {
+                dirs.lock().expect("dirs lock").push(path);
             }
         }
     };
@@ -232,5 +265,36 @@ mod tests {
         assert_eq!(parse_entry(e), (Some(Mode::Gitlink), &b"sub"[..]));
         assert_eq!(parse_entry(b"new\tfile.go"), (None, &b"new\tfile.go"[..]));
         assert_eq!(parse_entry(b"nested/"), (None, &b"nested/"[..]));
+    }
+
+    #[test]
+    fn candidates_come_back_in_order_with_their_paths_and_link_flags() {
+        let root = Path::new("/repo/top");
+        let mut c = Candidates::default();
+        c.push(root, &root.join("pkg/a.go"), false);
+        c.push(root, &root.join("pkg/link.go"), true);
+        c.push(root, Path::new("/elsewhere/b.go"), false);
+        #[cfg(unix)]
+        let odd = root.join(from_bytes(b"pkg/r\xffx.go"));
+        #[cfg(not(unix))]
+        let odd = root.join("pkg/rx.go");
+        c.push(root, &odd, false);
+        assert_eq!(c.len(), 4);
+        let mut back = Vec::new();
+        let mut at = 0;
+        while let Some((path, link, next)) = c.entry(root, at) {
+            back.push((path, link));
+            at = next;
+        }
+        assert_eq!(
+            back,
+            [
+                (root.join("pkg/a.go"), false),
+                (root.join("pkg/link.go"), true),
+                (PathBuf::from("/elsewhere/b.go"), false),
+                (odd, false),
+            ]
+        );
+        assert!(Candidates::default().entry(root, 0).is_none());
     }
 }

@@ -7,6 +7,7 @@
 //! decoding (`read`), and how paths are shown (`path`). It knows nothing about rules.
 
 mod listed;
+mod once;
 mod path;
 mod read;
 mod rules;
@@ -20,8 +21,8 @@ use crate::audit::WarningCode;
 use crate::lang::Lang;
 use crate::policy::Globs;
 
-pub(crate) use path::lexically_under;
 pub use path::{escape, relative};
+pub(crate) use path::{from_bytes, lexically_under};
 pub(crate) use read::read_again;
 
 #[derive(Clone, Debug)]
@@ -203,7 +204,8 @@ pub(crate) fn report_rule_problems(ctx: &Ctx, rules: &rules::IgnoreRules) {
 /// Walks `paths`, reading every file in scope in parallel: `visit` gets every readable file,
 /// `event` everything else. Both may run on any thread. Inside a git work tree the files are
 /// those git lists (tracked, and untracked but not ignored); elsewhere a directory walk that
-/// honours `.gitignore`. A file named as a path is read whatever the ignore files say.
+/// honours `.gitignore`. A file named as a path is read whatever the ignore files say. Each
+/// file is handed out once, however many of the paths (or linked directories) lead to it.
 pub fn walk(
     root: &Path,
     paths: &[PathBuf],
@@ -212,12 +214,28 @@ pub fn walk(
     visit: &(dyn Fn(SourceFile) + Sync),
     event: &(dyn Fn(Event) + Sync),
 ) {
+    let once = once::Once::new(root, paths);
+    let visit_once = |f: SourceFile| {
+        if once.first(f.path) {
+            visit(f);
+        }
+    };
+    let event_once = |e: Event| {
+        let first = match &e {
+            Event::Skipped { file, .. } | Event::Unreadable { file, .. } => once.first(&file.path),
+            Event::Ignored { path } => once.first_ignored(path),
+            _ => true,
+        };
+        if first {
+            event(e);
+        }
+    };
     let ctx = Ctx {
         root,
         opts,
         filter,
-        visit,
-        event,
+        visit: &visit_once,
+        event: &event_once,
         threads: thread_count(opts.threads, event),
     };
     // (directory or file, whether git listed it as one entry: a nested repository)
@@ -236,11 +254,7 @@ pub fn walk(
                 let p = canonical_parent(&p);
                 let rel = relative(root, &p);
                 if (filter.file)(&rel) {
-                    out.files.push(listed::Candidate {
-                        path: p,
-                        rel,
-                        symlink: false,
-                    });
+                    out.files.push(root, &p, false);
                 }
                 continue;
             }
@@ -260,6 +274,10 @@ pub fn walk(
                 Some(dir) => repos.push(dir),
                 None => trees.push(p),
             }
+        }
+        if !repos.is_empty() {
+            // a listing may lead to linked directories whose real paths were listed already
+            once.record_all();
         }
         let (dirs, untracked) = std::thread::scope(|s| {
             let count = || {

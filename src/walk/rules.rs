@@ -20,6 +20,10 @@ struct DirState {
     parent: Option<Arc<DirState>>,
 }
 
+/// How many directories [`IgnoreRules`] remembers at most. A walk works on a few directories
+/// at a time, so the ones it needs again are nearly always among the last ones met.
+const CACHE_LIMIT: usize = 1024;
+
 pub(crate) struct IgnoreRules {
     /// File names read in every directory, in precedence order.
     names: Vec<&'static str>,
@@ -27,6 +31,8 @@ pub(crate) struct IgnoreRules {
     roots: Vec<PathBuf>,
     /// Ignore files above this directory are not read (`None`: read up to the file-system root).
     stop: Option<PathBuf>,
+    /// The directories met lately; emptied when it holds [`CACHE_LIMIT`] of them, so memory
+    /// does not grow with the tree (a directory met again is read again, with the same result).
     cache: Mutex<HashMap<PathBuf, Arc<DirState>>>,
     /// Ignore files that could not be read in full: (file, message), reported once each.
     problems: Mutex<Vec<(PathBuf, String)>>,
@@ -89,12 +95,12 @@ impl IgnoreRules {
             ignored,
             parent,
         });
-        self.cache
-            .lock()
-            .expect("ignore cache lock")
-            .entry(dir.to_path_buf())
-            .or_insert(state)
-            .clone()
+        let mut cache = self.cache.lock().expect("ignore cache lock");
+        if cache.len() >= CACHE_LIMIT {
+            // the states in use stay alive through their `Arc`s and their children's parents
+            *cache = HashMap::new();
+        }
+        cache.entry(dir.to_path_buf()).or_insert(state).clone()
     }
 
     fn load(&self, dir: &Path) -> Vec<Gitignore> {
@@ -116,11 +122,12 @@ impl IgnoreRules {
         out
     }
 
+    /// Records a problem with an ignore file, once however often the file is read.
     fn problem(&self, file: &Path, message: String) {
-        self.problems
-            .lock()
-            .expect("ignore problems lock")
-            .push((file.to_path_buf(), message));
+        let mut problems = self.problems.lock().expect("ignore problems lock");
+        if !problems.iter().any(|(f, m)| f == file && *m == message) {
+            problems.push((file.to_path_buf(), message));
+        }
     }
 }
 
@@ -175,5 +182,36 @@ mod tests {
             !with_ignore.file_ignored(&root.join("top.go")),
             "stops at the root"
         );
+    }
+
+    #[test]
+    fn answers_and_problems_stay_the_same_when_the_cache_is_emptied() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("root");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join(".gitignore"), "*.gen.go\n").unwrap();
+        // a pattern the matcher rejects: one problem, however often the file is read
+        std::fs::create_dir_all(root.join("bad")).unwrap();
+        std::fs::write(root.join("bad/.gitignore"), "a{b\n").unwrap();
+        let dirs = CACHE_LIMIT + 50;
+        for i in 0..dirs {
+            std::fs::create_dir_all(root.join(format!("d{i}"))).unwrap();
+        }
+        let rules = IgnoreRules::new(vec![".gitignore"], vec![root.clone()], None);
+        for round in 0..2 {
+            for i in 0..dirs {
+                let d = root.join(format!("d{i}"));
+                assert!(
+                    rules.file_ignored(&d.join("x.gen.go")),
+                    "round {round}, d{i}"
+                );
+                assert!(!rules.file_ignored(&d.join("x.go")), "round {round}, d{i}");
+                assert!(!rules.file_ignored(&root.join("bad/x.go")));
+            }
+        }
+        assert!(rules.cache.lock().unwrap().len() <= CACHE_LIMIT);
+        let problems = rules.take_problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, root.join("bad/.gitignore"));
     }
 }
