@@ -266,7 +266,8 @@ pub(super) struct TopDecl {
 }
 
 /// Calls `f` with each top-level declaration of `src`, in order, and its tokens (comments
-/// dropped). One pass over the file; only the current declaration's tokens are held.
+/// dropped; the first [`super::DECL_TOKEN_BUDGET`] and one when there are more). One pass
+/// over the file; only the current declaration's tokens are held.
 pub(super) fn each_decl(src: &str, f: impl FnMut(&TopDecl, &[Token])) {
     each_decl_at(src, false, f)
 }
@@ -309,7 +310,11 @@ fn each_decl_at(src: &str, skip_blocks: bool, mut f: impl FnMut(&TopDecl, &[Toke
         if t.kind != TokKind::AutoSemi {
             d.end = t.end;
         }
-        toks.push(t);
+        // past the parse budget a declaration is read by streaming its tokens again: only its
+        // signature is needed from the list
+        if toks.len() <= super::DECL_TOKEN_BUDGET {
+            toks.push(t);
+        }
         if t.kind == TokKind::Op {
             match text {
                 "{" if skip_blocks => {
@@ -336,10 +341,21 @@ pub(super) fn function_of(
     toks: &[Token],
     pos: &Positions,
 ) -> Option<Function> {
+    scan_decl(src, d, toks, pos).map(|s| s.function)
+}
+
+/// The function of a top-level `func` declaration from its tokens, which may be only the
+/// first of them (a declaration over the budget): then it ends where the declaration does.
+fn scan_decl(src: &str, d: &TopDecl, toks: &[Token], pos: &Positions) -> Option<Scanned> {
     if !d.func {
         return None;
     }
-    scan_function(src, toks, 0, pos).map(|(s, _)| s.function)
+    let (mut s, _) = scan_function(src, toks, 0, pos)?;
+    if toks.len() < d.tokens && s.end > d.end {
+        s.end = d.end;
+        s.function.span = pos.span(s.start, d.end);
+    }
+    Some(s)
 }
 
 /// Reads one top-level declaration token by token into `facts`: every identifier outside
@@ -355,16 +371,22 @@ pub(super) fn lexical_decl(
     want: &Want,
     facts: &mut FileFacts,
 ) {
-    let text = |i: usize| toks.get(i).map_or("", |t: &Token| &src[t.start..t.end]);
-    let scanned = if d.func {
-        scan_function(src, toks, 0, pos).map(|(s, _)| s)
-    } else {
-        None
-    };
+    let scanned = scan_decl(src, d, toks, pos);
+    let text = |t: Option<Token>| t.map_or("", |t| &src[t.start..t.end]);
     let fi = facts.functions.len();
     let mut calls = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        if t.kind != TokKind::Ident || text(i) == "_" {
+    // the tokens again, streamed: the two before each name and the one after are all it needs
+    let mut stream = Lexer::at(src, d.start)
+        .take_while(|t| t.start < d.end)
+        .filter(|t| !t.kind.is_comment())
+        .peekable();
+    let mut before: [Option<Token>; 2] = [None, None];
+    while let Some(t) = stream.next() {
+        let next = stream.peek().copied();
+        let prev = before;
+        before = [Some(t), prev[0]];
+        let name = &src[t.start..t.end];
+        if t.kind != TokKind::Ident || name == "_" {
             continue;
         }
         let inside = scanned
@@ -375,13 +397,13 @@ pub(super) fn lexical_decl(
             && scanned
                 .as_ref()
                 .is_some_and(|s| s.function.name_span == span);
-        let called = text(i + 1) == "(";
+        let called = text(next) == "(";
         let kind = if own_name {
             scanned
                 .as_ref()
                 .map_or(OccKind::Func, |s| s.function.kind.occ())
         } else {
-            match text(i.wrapping_sub(1)) {
+            match text(prev[0]) {
                 "type" => OccKind::Type,
                 "const" => OccKind::Const,
                 "var" => OccKind::Var,
@@ -390,31 +412,28 @@ pub(super) fn lexical_decl(
             }
         };
         if inside && !own_name && called {
-            let qualifier = (text(i.wrapping_sub(1)) == ".").then(|| {
-                let q = toks.get(i.wrapping_sub(2));
-                match q {
-                    Some(q) if q.kind == TokKind::Ident => {
-                        let q = &src[q.start..q.end];
-                        let own = scanned
-                            .as_ref()
-                            .and_then(|s| s.receiver_var.as_deref())
-                            .is_some_and(|rv| rv == q);
-                        if own { "self" } else { q }.to_string()
-                    }
-                    _ => "(expr)".to_string(),
+            let qualifier = (text(prev[0]) == ".").then(|| match prev[1] {
+                Some(q) if q.kind == TokKind::Ident => {
+                    let q = &src[q.start..q.end];
+                    let own = scanned
+                        .as_ref()
+                        .and_then(|s| s.receiver_var.as_deref())
+                        .is_some_and(|rv| rv == q);
+                    if own { "self" } else { q }.to_string()
                 }
+                _ => "(expr)".to_string(),
             });
             calls.push(crate::lang::Call {
-                callee: text(i).to_string(),
+                callee: name.to_string(),
                 span,
                 method: qualifier.is_some(),
                 qualifier,
                 value: false,
             });
         }
-        if want.keeps(text(i)) {
+        if want.keeps(name) {
             facts.occurrences.push(Occurrence {
-                name: text(i).to_string(),
+                name: name.to_string(),
                 kind,
                 span,
                 function: (inside && !own_name).then_some(fi),

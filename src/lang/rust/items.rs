@@ -11,8 +11,8 @@ use syn::visit::Visit;
 use super::fallback::{Frame, TokMode};
 use super::lexer::{LexKind, Lexed, Lexeme, Scanner};
 use super::tokens::Tokens;
-use super::{Base, Collector, DEPTH_BUDGET, analyze};
-use crate::lang::{FileFacts, TextKind, Want};
+use super::{Base, Collector, DEPTH_BUDGET, ITEM_TOKEN_BUDGET, analyze, over_budget};
+use crate::lang::{FileFacts, ParseWarning, TextKind, Want};
 
 /// One top-level item: bytes `start..end`, from its first attribute or doc comment to its
 /// closing `}` or `;`.
@@ -32,6 +32,8 @@ pub(super) struct Item {
     /// a macro (syn reads some of them as code), or it does not end as an item does. It is
     /// read whenever its functions are needed.
     pub(super) doubtful: bool,
+    /// Lexemes outside comments and literals: the measure of its syntax tree's size.
+    pub(super) tokens: usize,
 }
 
 /// Reads `src` as far as `want` asks: item by item when the lexer can split it, whole
@@ -59,8 +61,21 @@ fn by_items<'a>(
 ) -> Option<FileFacts> {
     let mut col = Collector::new(src, keep);
     let pos = col.positions();
+    let mut warnings = Vec::new();
     for it in items {
-        if it.inner || it.doubtful || want.reads(it.start, it.end) {
+        let read = it.inner || it.doubtful || want.reads(it.start, it.end);
+        if read && it.tokens > ITEM_TOKEN_BUDGET {
+            // too large for a syntax tree in bounded memory: every token classified, with
+            // the calls they show
+            let t = Tokens::within(src, it.start, it.end, pos.clone());
+            let top = Frame::new(t.top(), TokMode::Fallback, None, col.test, None);
+            col.walk(&t, top);
+            col.claimed.clear();
+            warnings.push(ParseWarning {
+                line: pos.position(src, it.start).0,
+                message: over_budget(it.tokens),
+            });
+        } else if read {
             let (line, column) = pos.position(src, it.start);
             let parsed = match syn::parse_str::<syn::File>(&src[it.start..it.end]) {
                 Ok(file) => {
@@ -92,7 +107,7 @@ fn by_items<'a>(
         }
     }
     col.tokens = None;
-    Some(col.finish(lexed.regions.clone(), Vec::new()))
+    Some(col.finish(lexed.regions.clone(), warnings))
 }
 
 /// Appends `it`; `false` when it is an inner attribute after an item (syn rejects the file).
@@ -181,6 +196,7 @@ pub(super) fn split(src: &str) -> Option<Vec<Item>> {
                 has_fn: false,
                 braced: false,
                 doubtful: false,
+                tokens: 0,
             };
             if it.inner {
                 if !push(&mut items, it, &mut outer_seen) {
@@ -192,6 +208,9 @@ pub(super) fn split(src: &str) -> Option<Vec<Item>> {
         }
         let it = cur.as_mut()?;
         it.end = lx.end;
+        if !comment {
+            it.tokens += 1;
+        }
         match lx.kind {
             LexKind::Open => {
                 let attr =

@@ -14,6 +14,8 @@ pub(super) struct Lexed {
     /// A block comment or a string runs to the end of the file: the regions after it may be
     /// wrong, so a caller that wants certainty parses the file.
     pub(super) unsure: bool,
+    /// Lexemes outside comments and literals: the measure of a syntax tree's size.
+    pub(super) tokens: usize,
 }
 
 /// The kind of one lexeme.
@@ -189,6 +191,7 @@ pub(super) fn lex(src: &str, measure: bool) -> Lexed {
     let mut regions = Vec::new();
     let mut meter = Meter::new();
     let mut scan = Scanner::new(src);
+    let mut tokens = 0;
     for lx in scan.by_ref() {
         if let LexKind::Text(kind) = lx.kind {
             regions.push(TextRegion {
@@ -197,6 +200,8 @@ pub(super) fn lex(src: &str, measure: bool) -> Lexed {
                 end: lx.end,
                 test: false,
             });
+        } else {
+            tokens += 1;
         }
         if measure {
             meter.feed(src, &lx);
@@ -207,6 +212,7 @@ pub(super) fn lex(src: &str, measure: bool) -> Lexed {
         depth: if measure { meter.max } else { 0 },
         deepest_at: meter.max_at,
         unsure: scan.unterminated.is_some(),
+        tokens,
     }
 }
 

@@ -48,6 +48,18 @@ const STACK_SIZE: usize = 128 << 20;
 /// types) need under 32 MB of [`STACK_SIZE`] in an unoptimised build.
 pub(crate) const DEPTH_BUDGET: usize = 1_000;
 
+/// Most tokens an item (or a file read whole) may have to go to syn: its syntax tree costs
+/// about 500 bytes a token. A larger one (no item of the crates.io sources comes near; see
+/// the README) is classified at token level, with a warning.
+pub(crate) const ITEM_TOKEN_BUDGET: usize = 150_000;
+
+/// The warning for an item or file over [`ITEM_TOKEN_BUDGET`].
+fn over_budget(tokens: usize) -> String {
+    format!(
+        "{tokens} tokens, more than the parser's budget of {ITEM_TOKEN_BUDGET}; identifiers classified from tokens only"
+    )
+}
+
 /// Receiver chains longer than this are abbreviated in call qualifiers.
 const MAX_QUALIFIER_DEPTH: usize = 4;
 
@@ -202,6 +214,11 @@ fn analyze(
             message: format!(
                 "nesting deeper than the parser's budget of {DEPTH_BUDGET} levels; identifiers classified from tokens only"
             ),
+        })
+    } else if lexed.tokens > ITEM_TOKEN_BUDGET {
+        Err(ParseWarning {
+            line: 1,
+            message: over_budget(lexed.tokens),
         })
     } else {
         syn::parse_str::<syn::File>(src)

@@ -170,3 +170,83 @@ fn constructs_at_the_budget_are_parsed() {
         );
     }
 }
+
+/// An item over the token budget is classified at token level, with a warning on its first
+/// line, its names and calls found; the items around it are parsed as usual.
+#[test]
+fn an_item_over_the_token_budget_is_read_at_token_level() {
+    use super::super::{ITEM_TOKEN_BUDGET, extract_for};
+    let body = "a(b, c); d.e(f); ".repeat(ITEM_TOKEN_BUDGET / 10);
+    let src = String::from("fn small() { check_cooldown(); }\n\n")
+        + "fn big() { check_cooldown(); "
+        + &body
+        + "}\n\nfn after() { mark_skipped(); }\n";
+    for want in [
+        crate::lang::Want::ALL,
+        crate::lang::Want {
+            at: Some(&[src.rfind("check_cooldown").unwrap()]),
+            keep: None,
+        },
+    ] {
+        let facts = extract_for(&src, &want);
+        assert_eq!(facts.warnings.len(), 1, "{:?}", facts.warnings);
+        assert_eq!(facts.warnings[0].line, 3);
+        assert!(facts.warnings[0].message.contains("tokens only"));
+        let names: Vec<String> = facts.functions.iter().map(|f| f.name.clone()).collect();
+        assert_eq!(names, ["small", "big", "after"]);
+        let big = &facts.functions[1];
+        assert_eq!(big.calls[0].callee, "check_cooldown");
+        assert_eq!(big.calls.len(), 1 + 2 * (ITEM_TOKEN_BUDGET / 10));
+    }
+    let facts = extract(&src);
+    let cooldowns: Vec<(&str, Option<&str>)> = facts
+        .occurrences
+        .iter()
+        .filter(|o| o.name == "check_cooldown")
+        .map(|o| {
+            (
+                o.kind.as_str(),
+                o.function.map(|f| facts.functions[f].name.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(cooldowns, [("call", Some("small")), ("call", Some("big"))]);
+}
+
+/// The largest items of the registry, by tokens (what [`super::super::ITEM_TOKEN_BUDGET`] is
+/// measured against): `cargo test --lib largest_registry_items -- --ignored --nocapture`.
+#[test]
+#[ignore]
+#[allow(clippy::print_stderr)]
+fn largest_registry_items() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                rust_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    let mut paths = Vec::new();
+    rust_files(
+        &std::path::Path::new(&home).join(".cargo/registry/src"),
+        &mut paths,
+    );
+    let mut largest: Vec<(usize, String)> = Vec::new();
+    for p in &paths {
+        let Ok(src) = std::fs::read_to_string(p) else {
+            continue;
+        };
+        for it in super::super::items::split(&src).unwrap_or_default() {
+            largest.push((it.tokens, format!("{}:{}", p.display(), it.start)));
+        }
+    }
+    largest.sort_unstable_by(|a, b| b.cmp(a));
+    eprintln!("{} files", paths.len());
+    for (tokens, at) in largest.iter().take(10) {
+        eprintln!("{tokens:>9} {at}");
+    }
+}
