@@ -253,9 +253,10 @@ impl<'p> Engine<'p> {
             && matches!(depth, Depth::Full(_))
             && (self.graph_everywhere || full || res.may_hold_entry);
         res.graph_deferred = self.want_graph && !graph_now && lang.front().reads_code();
-        let facts = match depth {
+        // with the listed names' word starts, when the prefilter found them all
+        let (facts, hits) = match depth {
             Depth::Nothing => return finish(res, rel, lang, src, None),
-            Depth::Text(facts) => facts,
+            Depth::Text(facts, at) => (facts, Some(at)),
             Depth::Full(at) => {
                 // only the listed names' occurrences matter, and only the declarations that
                 // hold one (unless the call graph takes every function's calls)
@@ -264,7 +265,7 @@ impl<'p> Engine<'p> {
                     at: if graph_now { None } else { at.as_deref() },
                     keep: Some(&keep),
                 };
-                lang::extract_for(lang, rel, src, &want)
+                (lang::extract_for(lang, rel, src, &want), at)
             }
         };
         res.parsed = facts.parsed;
@@ -281,7 +282,15 @@ impl<'p> Engine<'p> {
             });
         }
 
-        self.symbols(rel, src, &idx, &facts, drop_tests, &mut res);
+        self.symbols(
+            rel,
+            src,
+            &idx,
+            &facts,
+            hits.as_deref(),
+            drop_tests,
+            &mut res,
+        );
         self.patterns(rel, src, &idx, &facts, drop_tests, &mut res);
         self.evidence(rel, src, &idx, &facts, &mut res);
 
@@ -391,7 +400,7 @@ impl<'p> Engine<'p> {
         if hits.is_empty() && !marker && !evidence_hit {
             Depth::Nothing
         } else {
-            Depth::Text(facts)
+            Depth::Text(facts, hits)
         }
     }
 
@@ -425,12 +434,17 @@ impl<'p> Engine<'p> {
         hits
     }
 
+    /// Findings, required hits and mentions of listed names. `hits`, when known, are the
+    /// sorted starts of every listed name in the file: comments and strings without one are
+    /// not searched.
+    #[allow(clippy::too_many_arguments)]
     fn symbols(
         &self,
         rel: &str,
         src: &str,
         idx: &LineIndex,
         facts: &FileFacts,
+        hits_at: Option<&[usize]>,
         drop_tests: bool,
         res: &mut FileResult,
     ) {
@@ -502,6 +516,12 @@ impl<'p> Engine<'p> {
         for region in &facts.text {
             if drop_tests && region.test {
                 continue;
+            }
+            if let Some(at) = hits_at {
+                let i = at.partition_point(|&a| a < region.start);
+                if at.get(i).is_none_or(|&a| a >= region.end) {
+                    continue;
+                }
             }
             let occ_kind = region.kind.occ();
             let text = &src[region.start..region.end];
@@ -718,8 +738,9 @@ impl EntryFilter {
 /// How much of a file the engine reads.
 enum Depth {
     Nothing,
-    /// Comments and strings only: every listed name in the file is inside one.
-    Text(FileFacts),
+    /// Comments and strings only: every listed name in the file is inside one (the sorted
+    /// starts of the listed names found in it).
+    Text(FileFacts, Vec<usize>),
     /// The file is read: every declaration (`None`), or those holding one of these byte
     /// offsets (sorted starts of the listed names found in it; every function is still
     /// listed, so enclosing functions are known).

@@ -68,6 +68,8 @@ pub(crate) fn read_one(ctx: &Ctx, path: &Path, rel: &str, buf: &mut Vec<u8>) -> 
         return Outcome::Done;
     }
     buf.clear();
+    // room for the whole file and the read that finds its end: no growth while reading
+    buf.reserve(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     let limit = if cap > 0 { cap + 1 } else { u64::MAX };
     if let Err(e) = file.take(limit).read_to_end(buf) {
         (ctx.event)(Event::Unreadable {
