@@ -64,15 +64,7 @@ impl<'p> Matcher<'p> {
     /// Every (rule, entry) that `name` matches.
     pub fn matches(&self, name: &str, out: &mut Vec<Hit<'p>>) {
         out.clear();
-        let list = match self.naming {
-            Naming::Exact => self.names.get(name),
-            Naming::Words => KEY.with(|k| {
-                let mut k = k.borrow_mut();
-                crate::policy::naming::words_key_into(name, &mut k);
-                self.names.get(k.as_str())
-            }),
-        };
-        if let Some(list) = list {
+        if let Some(list) = self.listed(name) {
             out.extend(list.iter().map(|&(rule, entry)| Hit { rule, entry }));
         }
         for &(rule, re) in &self.patterns {
@@ -87,15 +79,19 @@ impl<'p> Matcher<'p> {
 
     /// Whether `name` matches anything: [`Matcher::matches`] without the list.
     pub fn is_match(&self, name: &str) -> bool {
-        let listed = match self.naming {
-            Naming::Exact => self.names.contains_key(name),
+        self.listed(name).is_some() || self.patterns.iter().any(|(_, re)| re.is_match(name))
+    }
+
+    /// The listed symbols `name` stands for under the policy's naming.
+    fn listed(&self, name: &str) -> Option<&Vec<(usize, &'p str)>> {
+        match self.naming {
+            Naming::Exact => self.names.get(name),
             Naming::Words => KEY.with(|k| {
                 let mut k = k.borrow_mut();
                 crate::policy::naming::words_key_into(name, &mut k);
-                self.names.contains_key(k.as_str())
+                self.names.get(k.as_str())
             }),
-        };
-        listed || self.patterns.iter().any(|(_, re)| re.is_match(name))
+        }
     }
 
     pub fn has_patterns(&self) -> bool {

@@ -8,6 +8,8 @@ mod front;
 pub mod go;
 pub mod golex;
 pub mod rust;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod text;
 
 use serde::Serialize;

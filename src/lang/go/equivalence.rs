@@ -5,6 +5,7 @@
 //! some names.
 
 use super::*;
+use crate::lang::testutil::{no_calls, offset_of};
 use std::path::Path;
 
 /// Every `.go` file under `dir`, recursively, as (path, text).
@@ -90,25 +91,6 @@ fn comparable(src: &str, one: &FileFacts) -> bool {
     one.warnings.is_empty()
         && golex::text_regions(src).is_some()
         && scan::nesting_over(src, scan::NESTING_BUDGET).is_none()
-}
-
-/// The byte offset of a 1-based line and character column.
-fn offset_of(lines: &crate::span::LineIndex, src: &str, line: u32, column: u32) -> usize {
-    let start = lines.line_start(line as usize - 1);
-    start
-        + src[start..]
-            .char_indices()
-            .nth(column as usize - 1)
-            .map_or(0, |(i, _)| i)
-}
-
-fn no_calls(fns: &[Function]) -> Vec<Function> {
-    fns.iter()
-        .map(|f| Function {
-            calls: Vec::new(),
-            ..f.clone()
-        })
-        .collect()
 }
 
 #[test]

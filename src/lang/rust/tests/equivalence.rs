@@ -10,7 +10,8 @@ use std::path::Path;
 
 use super::super::{declarations, extract_for, items, whole};
 use super::agreement::{generated_corpus, rust_files};
-use crate::lang::{FileFacts, Function, Occurrence, Want};
+use crate::lang::testutil::{no_calls, offset_of};
+use crate::lang::{FileFacts, Occurrence, Want};
 use crate::span::LineIndex;
 
 /// Items that are hard to split: bodies followed by `else` or an operator, braces inside
@@ -138,25 +139,6 @@ fn corpus(per_crate: usize) -> (Vec<(String, String)>, usize) {
         }
     }
     (files, always)
-}
-
-/// The byte offset of a 1-based line and character column.
-fn offset_of(lines: &LineIndex, src: &str, line: u32, column: u32) -> usize {
-    let start = lines.line_start(line as usize - 1);
-    start
-        + src[start..]
-            .char_indices()
-            .nth(column as usize - 1)
-            .map_or(src.len() - start, |(i, _)| i)
-}
-
-fn no_calls(fns: &[Function]) -> Vec<Function> {
-    fns.iter()
-        .map(|f| Function {
-            calls: Vec::new(),
-            ..f.clone()
-        })
-        .collect()
 }
 
 #[test]
