@@ -5,7 +5,7 @@
 //! some names.
 
 use super::*;
-use crate::lang::testutil::{no_calls, offset_of};
+use crate::lang::testutil::{assert_same_as_whole, offset_of};
 use std::path::Path;
 
 /// Every `.go` file under `dir`, recursively, as (path, text).
@@ -141,15 +141,7 @@ fn declarations_holding_a_name_are_read_as_the_whole_file_parse_reads_them() {
                 keep: Some(&keep),
             };
             let part = extract_for(&src, &want);
-            let expected: Vec<&Occurrence> =
-                one.occurrences.iter().filter(|o| keep(&o.name)).collect();
-            let got: Vec<&Occurrence> = part.occurrences.iter().collect();
-            assert_eq!(got, expected, "{name}: names {chosen:?}");
-            assert_eq!(
-                no_calls(&part.functions),
-                no_calls(&one.functions),
-                "{name}"
-            );
+            assert_same_as_whole(&part, &one, &keep, &format!("{name}: names {chosen:?}"));
             // the functions whose declaration was read keep their calls
             for (p, o) in part.functions.iter().zip(&one.functions) {
                 if !p.calls.is_empty() {

@@ -10,8 +10,8 @@ use std::path::Path;
 
 use super::super::{declarations, extract_for, items, whole};
 use super::agreement::{generated_corpus, rust_files};
-use crate::lang::testutil::{no_calls, offset_of};
-use crate::lang::{FileFacts, Occurrence, Want};
+use crate::lang::testutil::{assert_same_as_whole, no_calls, offset_of};
+use crate::lang::{FileFacts, Want};
 use crate::span::LineIndex;
 
 /// Items that are hard to split: bodies followed by `else` or an operator, braces inside
@@ -205,15 +205,7 @@ fn items_holding_a_name_are_read_as_the_whole_file_parse_reads_them() {
                 keep: Some(&keep),
             };
             let part = extract_for(src, &want);
-            let expected: Vec<&Occurrence> =
-                one.occurrences.iter().filter(|o| keep(&o.name)).collect();
-            let got: Vec<&Occurrence> = part.occurrences.iter().collect();
-            assert_eq!(got, expected, "{name}: names {chosen:?}");
-            assert_eq!(
-                no_calls(&part.functions),
-                no_calls(&one.functions),
-                "{name}: names {chosen:?}"
-            );
+            assert_same_as_whole(&part, &one, &keep, &format!("{name}: names {chosen:?}"));
             assert_eq!(part.text, one.text, "{name}");
             assert!(part.warnings.is_empty(), "{name}: {:?}", part.warnings);
             // a function around a chosen name keeps its calls; no function has other calls
